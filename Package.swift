@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+// Recbook: a terminal notebook for building recommender systems step by step.
+// Layers and what each may import: ../shared/docs/DESIGN.md and each module's README.md.
+import PackageDescription
+
+let package = Package(
+  name: "Recbook",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "recbook", targets: ["recbook"]),
+    .library(name: "Notebook", targets: ["Notebook"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+  ],
+  targets: [
+    // MARK: - Engine (no terminal, no I/O beyond files)
+    .target(name: "RecData"),
+    .target(name: "RecNN", dependencies: ["RecData"]),
+
+    // MARK: - Rendering
+    .target(name: "RecTerm"),
+
+    // MARK: - Language and session
+    .target(name: "Notebook", dependencies: ["RecData", "RecTerm"]),
+
+    // MARK: - The executable: the only module that touches stdin/stdout, the TTY and exit
+    .executableTarget(
+      name: "recbook",
+      dependencies: [
+        "Notebook",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]),
+
+    // MARK: - Benchmarks (not part of the tests)
+    .executableTarget(
+      name: "recbook-bench", dependencies: ["RecData", "RecNN", "Notebook"], path: "bench/Sources"),
+
+    // MARK: - Tests
+    .target(name: "TestSupport", dependencies: ["RecData", "Notebook"], path: "Tests/TestSupport"),
+    .testTarget(name: "RecDataTests", dependencies: ["RecData", "TestSupport"]),
+    .testTarget(name: "RecTermTests", dependencies: ["RecTerm"]),
+    .testTarget(name: "NotebookTests", dependencies: ["Notebook", "RecData", "TestSupport"]),
+    .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"]),
+  ]
+)

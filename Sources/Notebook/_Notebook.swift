@@ -1,0 +1,1 @@
+// Notebook module marker; replaced as the module grows.

@@ -1,0 +1,1 @@
+// RecNN module marker; replaced as the module grows.

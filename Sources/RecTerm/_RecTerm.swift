@@ -1,0 +1,1 @@
+// RecTerm module marker; replaced as the module grows.

@@ -1,0 +1,1 @@
+// TestSupport module marker; replaced as the module grows.
