@@ -1,0 +1,73 @@
+/// One line of a cell's output as recorded in a notebook.
+public struct OutputLine: Sendable, Equatable {
+  public enum Kind: Sendable, Equatable {
+    /// Compared on replay (`#>`).
+    case stable
+    /// Changes run to run, such as timings (`#~`); not compared.
+    case volatile
+    /// An expected error (`#!`): the cell is meant to fail with exactly this message.
+    case error
+  }
+  public var kind: Kind
+  public var text: String
+  public init(_ kind: Kind, _ text: String) {
+    self.kind = kind
+    self.text = text
+  }
+}
+
+/// What a cell produced, before rendering: plain lines, tables, warnings and
+/// volatile lines (timings). ``OutputRenderer`` turns it into lines at a width.
+public struct CellOutput: Sendable {
+  public enum Block: Sendable {
+    case text(String)
+    case warning(String)
+    case volatile(String)
+    case table(TableBlock)
+    /// Pre-rendered lines (a plot, help text).
+    case lines([String])
+  }
+  public var blocks: [Block] = []
+  public init(_ blocks: [Block] = []) { self.blocks = blocks }
+
+  public static func text(_ s: String) -> CellOutput { CellOutput([.text(s)]) }
+  public mutating func append(_ b: Block) { blocks.append(b) }
+}
+
+/// A table to show: headers, right-alignment for numbers, cells as text.
+public struct TableBlock: Sendable {
+  public var headers: [String]
+  public var numeric: [Bool]
+  public var rows: [[String]]
+  public var footer: String?
+  public init(headers: [String], numeric: [Bool], rows: [[String]], footer: String? = nil) {
+    self.headers = headers
+    self.numeric = numeric
+    self.rows = rows
+    self.footer = footer
+  }
+}
+
+/// How a cell runs: the width and style to render at, where progress goes,
+/// and the flag that Ctrl-C sets.
+public struct CellContext: Sendable {
+  public var width: Int = 80
+  public var unicode: Bool = true
+  public var color: Bool = false
+  /// Set by the REPL's signal handler; long work polls it and throws `cancelled`.
+  public var isCancelled: @Sendable () -> Bool = { false }
+  /// Reports progress of long work (label, fraction done); the executable draws it.
+  public var progress: (@Sendable (String, Double) -> Void)? = nil
+  /// The session's generator for this cell (derived from seed and cell ordinal).
+  public var random = SeededGeneratorBox(seed: 42, stream: 0)
+  public init() {}
+}
+
+import RecData
+
+/// The per-cell generator, derived from the session seed and the cell's ordinal.
+public struct SeededGeneratorBox: Sendable {
+  public var seed: UInt64
+  public var stream: UInt64
+  public func make() -> SeededGenerator { SeededGenerator(seed: seed, stream: stream) }
+}

@@ -1,0 +1,80 @@
+import RecData
+
+/// `show`, `schema`, `describe`: looking at a table.
+enum InspectCommands {
+  static let all: [Command] = [show, schema, describe]
+
+  static let show = Command(
+    name: "show", group: .inspect, summary: "Show the first rows of a table",
+    params: [Param("TABLE", .table)],
+    options: [
+      Option("rows", .int(min: 0, max: 10_000), default: "10", "how many rows"),
+      Option("offset", .int(min: 0, max: nil), default: "0", "the first row to show (0-based)"),
+      Option("columns", .columns, "only these columns, in this order"),
+    ],
+    examples: ["show events", "show events rows=5 columns=user,item,event"],
+    run: { s, a, _ throws(NotebookError) in
+      let name = a.text("TABLE") ?? ""
+      var t = try s.entry(name).table
+      if let cols = a.list("columns") {
+        t = try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols) }
+      }
+      let n = a.int("rows") ?? 10
+      let offset = min(a.int("offset") ?? 0, t.rowCount)
+      let end = min(t.rowCount, offset + n)
+      let rows = (offset..<end).map { r in t.columns.map { Fmt.cell($0[r]) } }
+      let numeric = t.columns.map { $0.type != .string }
+      var footer: String?
+      let shown = end - offset
+      if shown < t.rowCount {
+        footer = "\(Fmt.int(shown)) of \(Fmt.count(t.rowCount, "row"))" + (offset > 0 ? " from row \(Fmt.int(offset))" : "")
+      }
+      return CellOutput([.table(TableBlock(headers: t.columnNames, numeric: numeric, rows: rows, footer: footer))])
+    })
+
+  static let schema = Command(
+    name: "schema", group: .inspect, summary: "List a table's columns with their types",
+    params: [Param("TABLE", .table)], options: [], examples: ["schema events"],
+    run: { s, a, _ throws(NotebookError) in
+      let name = a.text("TABLE") ?? ""
+      let t = try s.entry(name).table
+      var rows: [[String]] = []
+      for (n, c) in zip(t.columnNames, t.columns) {
+        let example = (0..<c.count).first { !c.isMissing($0) }.map { Fmt.cell(c[$0]) } ?? ""
+        rows.append([n, c.type.rawValue, Fmt.int(c.missingCount), example])
+      }
+      return CellOutput([
+        .text("\(name): \(t.shapeText)"),
+        .table(TableBlock(headers: ["column", "type", "missing", "example"], numeric: [false, false, true, false], rows: rows)),
+      ])
+    })
+
+  static let describe = Command(
+    name: "describe", group: .inspect,
+    summary: "Per-column statistics: type, count, missing, distinct, min, max, mean, std, most frequent",
+    params: [Param("TABLE", .table)], options: [Option("columns", .columns, "only these columns")],
+    examples: ["describe events", "describe events columns=rating,ts"],
+    run: { s, a, _ throws(NotebookError) in
+      let name = a.text("TABLE") ?? ""
+      var t = try s.entry(name).table
+      if let cols = a.list("columns") {
+        t = try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols) }
+      }
+      let summaries = t.describe()
+      var rows: [[String]] = []
+      for d in summaries {
+        let num: (Double?) -> String = { $0.map(Fmt.stat) ?? "" }
+        let top = d.top.prefix(3).map { "\(Fmt.cell($0.value)) (\(Fmt.int($0.count)))" }.joined(separator: ", ")
+        rows.append([
+          d.name, d.type.rawValue, Fmt.int(d.count), Fmt.int(d.missing), Fmt.int(d.distinct), num(d.min), num(d.max),
+          num(d.mean), num(d.std), top,
+        ])
+      }
+      return CellOutput([
+        .table(
+          TableBlock(
+            headers: ["column", "type", "count", "missing", "distinct", "min", "max", "mean", "std", "most frequent"],
+            numeric: [false, false, true, true, true, true, true, true, true, false], rows: rows))
+      ])
+    })
+}

@@ -1,0 +1,41 @@
+import RecTerm
+
+/// Renders a ``CellOutput`` to output lines at a width, through RecTerm.
+public struct OutputRenderer: Sendable {
+  public var width: Int
+  public var unicode: Bool
+  public var color: Bool
+
+  public init(width: Int, unicode: Bool, color: Bool) {
+    self.width = width
+    self.unicode = unicode
+    self.color = color
+  }
+
+  var style: RenderStyle { RenderStyle(width: max(width, 1), unicode: unicode, color: color) }
+
+  public func render(_ output: CellOutput) -> [OutputLine] {
+    var lines: [OutputLine] = []
+    for block in output.blocks {
+      switch block {
+      case .text(let s):
+        for l in s.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(OutputLine(.stable, String(l))) }
+      case .warning(let s):
+        lines.append(OutputLine(.stable, "warning: " + s))
+      case .volatile(let s):
+        lines.append(OutputLine(.volatile, s))
+      case .lines(let ls):
+        lines += ls.map { OutputLine(.stable, $0) }
+      case .table(let t):
+        let columns = zip(t.headers, t.numeric).map { h, n in
+          TextTable.Column(h, alignment: n ? .right : .left)
+        }
+        let text = TextTable(columns: columns, rows: t.rows, footer: t.footer).render(style)
+        for l in text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(OutputLine(.stable, String(l))) }
+      }
+    }
+    // No trailing blank lines: they would not survive a notebook round trip cleanly.
+    while let last = lines.last, last.text.isEmpty, last.kind == .stable { lines.removeLast() }
+    return lines
+  }
+}

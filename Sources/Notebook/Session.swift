@@ -1,0 +1,55 @@
+import RecData
+
+/// A table the session holds, with how it came to be.
+public struct TableEntry: Sendable {
+  public var table: Table
+  /// The steps that produced it, in order (`load sample:shop`, `normalize rating minmax` ...),
+  /// so later steps can warn about leakage (a normalization computed before a split).
+  public var lineage: [String]
+
+  public init(table: Table, lineage: [String]) {
+    self.table = table
+    self.lineage = lineage
+  }
+}
+
+/// One cell as it ran: its text and its rendered output, for `save notebook`.
+public struct RecordedCell: Sendable, Equatable {
+  public var source: [String]
+  public var output: [OutputLine]
+}
+
+/// The named values a notebook builds up, and its settings.
+///
+/// A value type: the runner executes each cell on a copy and keeps the copy
+/// only if the cell succeeds, so a failed or interrupted cell leaves the
+/// session exactly as it was.
+public struct Session: Sendable {
+  public var tables: [String: TableEntry] = [:]
+  /// Table names in the order they were made (for listings and suggestions).
+  public var tableOrder: [String] = []
+  /// The session seed; each cell draws from `SeededGenerator(seed:stream: cell ordinal)`.
+  public var seed: UInt64 = 42
+  /// Cells run so far (successful ones), the ordinal the next cell's generator derives from.
+  public var cellCount = 0
+  /// Successful cells with their outputs, in order.
+  public var history: [RecordedCell] = []
+
+  public init() {}
+
+  public mutating func setTable(_ name: String, _ entry: TableEntry) {
+    if tables[name] == nil { tableOrder.append(name) }
+    tables[name] = entry
+  }
+
+  public mutating func removeTable(_ name: String) {
+    tables[name] = nil
+    tableOrder.removeAll { $0 == name }
+  }
+
+  /// The table called `name`; the parser has already checked that it exists.
+  public func entry(_ name: String) throws(NotebookError) -> TableEntry {
+    guard let e = tables[name] else { throw NotebookError(.unknownTable, "unknown table '\(name)'") }
+    return e
+  }
+}

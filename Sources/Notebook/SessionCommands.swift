@@ -1,0 +1,117 @@
+import RecData
+import RecTerm
+
+/// `seed`, `tables`, `drop`, `help`: verbs about the session itself.
+enum SessionCommands {
+  static let all: [Command] = [seed, tables, drop, help]
+
+  static let seed = Command(
+    name: "seed", group: .session,
+    summary: "Set the session seed that every random step draws from",
+    details: """
+      Each later cell draws from a generator derived from this seed and the cell's
+      position, so replaying a notebook reproduces every number.
+      """,
+    params: [Param("N", .value, help: "a non-negative integer")], options: [],
+    examples: ["seed 42"],
+    run: { s, a, _ throws(NotebookError) in
+      guard case .int(let v)? = a.value("N"), v >= 0 else {
+        throw NotebookError(.badValue, "seed must be a non-negative integer", span: a.span("N"))
+      }
+      s.seed = UInt64(v)
+      return .text("seed \(v)")
+    })
+
+  static let tables = Command(
+    name: "tables", group: .session, summary: "List the tables in the session", params: [], options: [],
+    examples: ["tables"],
+    run: { s, _, _ in
+      guard !s.tableOrder.isEmpty else { return .text("no tables yet: load one (help load)") }
+      let rows = s.tableOrder.compactMap { name -> [String]? in
+        guard let t = s.tables[name]?.table else { return nil }
+        return [name, Fmt.int(t.rowCount), Fmt.int(t.columnCount), NumberFormat.bytes(t.byteSize)]
+      }
+      return CellOutput([
+        .table(TableBlock(headers: ["table", "rows", "columns", "memory"], numeric: [false, true, true, true], rows: rows))
+      ])
+    })
+
+  static let drop = Command(
+    name: "drop", group: .session, summary: "Remove a table, or some of its columns",
+    params: [Param("TABLE", .table)],
+    options: [Option("columns", .columns, "only these columns")],
+    examples: ["drop events columns=device", "drop events"],
+    run: { s, a, _ throws(NotebookError) in
+      let name = a.text("TABLE") ?? ""
+      if let cols = a.list("columns") {
+        var e = try s.entry(name)
+        e.table = e.table.removing(Set(cols))
+        s.setTable(name, e)
+        return .text("\(name): dropped \(Fmt.count(cols.count, "column")); \(e.table.shapeText)")
+      }
+      s.removeTable(name)
+      return .text("dropped table \(name)")
+    })
+
+  static let help = Command(
+    name: "help", group: .session, summary: "List the verbs, or explain one",
+    params: [Param("VERB", .value, optional: true)], options: [],
+    examples: ["help", "help load"],
+    run: { _, a, _ throws(NotebookError) in
+      let table = CommandTable.standard
+      guard let topicValue = a.value("VERB") else { return CellOutput([.lines(HelpText.overview(table))]) }
+      let topic = topicValue.description
+      let rest = a.source.text.split(separator: " ").dropFirst(2).first.map(String.init)
+      if let c = table[topic + (rest.map { " " + $0 } ?? "")] ?? table[topic] {
+        return CellOutput([.lines(HelpText.verb(c))])
+      }
+      let subs = table.subverbs(of: topic)
+      if !subs.isEmpty { return CellOutput([.lines(subs.compactMap { table[topic + " " + $0] }.flatMap(HelpText.verb))]) }
+      throw NotebookError(
+        .unknownVerb, "no help for '\(topic)'", span: a.span("VERB"),
+        hint: NotebookError.didYouMean(Suggest.closest(to: topic, in: table.verbNames)) ?? "type 'help' for the verbs")
+    })
+}
+
+/// The text of `help`, generated from the command table.
+enum HelpText {
+  static func overview(_ table: CommandTable) -> [String] {
+    var out: [String] = ["Verbs, by pipeline step (help VERB for options and examples):"]
+    for g in Command.Group.allCases {
+      let cs = table.commands.filter { $0.group == g }
+      guard !cs.isEmpty else { continue }
+      out.append("")
+      out.append(g.rawValue)
+      let w = cs.map(\.name.count).max() ?? 0
+      for c in cs { out.append("  " + c.name.padding(toLength: w + 2, withPad: " ", startingAt: 0) + c.summary) }
+    }
+    return out
+  }
+
+  static func verb(_ c: Command) -> [String] {
+    var out = ["\(c.synopsis)", "", "  \(c.summary)."]
+    if !c.details.isEmpty {
+      out.append("")
+      out += c.details.split(separator: "\n", omittingEmptySubsequences: false).map { "  " + $0 }
+    }
+    let ps = c.params.filter { !$0.help.isEmpty }
+    if !ps.isEmpty {
+      out.append("")
+      for p in ps { out.append("  \(p.name): \(p.help)") }
+    }
+    if !c.options.isEmpty {
+      out.append("")
+      out.append("  Options:")
+      for o in c.options {
+        let d = o.defaultValue.map { " (default \($0))" } ?? ""
+        out.append("    \(o.name)=\(o.type.placeholder)  \(o.help)\(d)")
+      }
+    }
+    if !c.examples.isEmpty {
+      out.append("")
+      out.append("  Examples:")
+      for e in c.examples { out.append("    \(e)") }
+    }
+    return out
+  }
+}

@@ -1,1 +1,0 @@
-// Notebook module marker; replaced as the module grows.

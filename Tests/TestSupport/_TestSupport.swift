@@ -1,1 +1,0 @@
-// TestSupport module marker; replaced as the module grows.
