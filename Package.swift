@@ -24,11 +24,14 @@ let package = Package(
     // MARK: - Language and session
     .target(name: "Notebook", dependencies: ["RecData", "RecTerm"]),
 
+    // MARK: - System libraries
+    .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
+
     // MARK: - The executable: the only module that touches stdin/stdout, the TTY and exit
     .executableTarget(
       name: "recbook",
       dependencies: [
-        "Notebook",
+        "Notebook", "RecTerm", "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]),
 

@@ -25,6 +25,8 @@ public struct Command: Sendable {
   public var options: [Option]
   /// Cells that show the verb in use; the tests run every one.
   public var examples: [String]
+  /// Whether the verb can change the session (tables, seed); `undo` steps back over those that do.
+  public var mutates: Bool = true
   public var run: @Sendable (inout Session, Arguments, CellContext) throws(NotebookError) -> CellOutput
 
   /// `load NAME from PATH [format=csv|tsv|auto] ...`

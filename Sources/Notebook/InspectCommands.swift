@@ -13,6 +13,7 @@ enum InspectCommands {
       Option("columns", .columns, "only these columns, in this order"),
     ],
     examples: ["show events", "show events rows=5 columns=user,item,event"],
+    mutates: false,
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("TABLE") ?? ""
       var t = try s.entry(name).table
@@ -35,6 +36,7 @@ enum InspectCommands {
   static let schema = Command(
     name: "schema", group: .inspect, summary: "List a table's columns with their types",
     params: [Param("TABLE", .table)], options: [], examples: ["schema events"],
+    mutates: false,
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("TABLE") ?? ""
       let t = try s.entry(name).table
@@ -54,6 +56,7 @@ enum InspectCommands {
     summary: "Per-column statistics: type, count, missing, distinct, min, max, mean, std, most frequent",
     params: [Param("TABLE", .table)], options: [Option("columns", .columns, "only these columns")],
     examples: ["describe events", "describe events columns=rating,ts"],
+    mutates: false,
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("TABLE") ?? ""
       var t = try s.entry(name).table

@@ -29,6 +29,13 @@ public struct Runner: Sendable {
         return .empty
       }
       var copy = session
+      if command.mutates {
+        copy.undoStack.append(
+          UndoPoint(
+            tables: session.tables, tableOrder: session.tableOrder, seed: session.seed,
+            historyCount: session.history.count, cell: source.text))
+        if copy.undoStack.count > Session.undoDepth { copy.undoStack.removeFirst() }
+      }
       let output = try command.run(&copy, args, ctx)
       let lines = OutputRenderer(width: ctx.width, unicode: ctx.unicode, color: ctx.color).render(output)
       copy.cellCount += 1

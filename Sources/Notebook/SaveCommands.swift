@@ -9,6 +9,7 @@ enum SaveCommands {
     params: [Param("TABLE", .table), Param("to", .keyword("to")), Param("PATH", .path)],
     options: [Option("sep", .string, default: ",", "field separator (one character, or tab)")],
     examples: ["save table events to /tmp/events.csv"],
+    mutates: false,
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("TABLE") ?? ""
       let path = a.text("PATH") ?? ""
@@ -32,22 +33,15 @@ enum SaveCommands {
     details: "The file replays with `recbook run FILE --check` to the same outputs.",
     params: [Param("PATH", .path)], options: [],
     examples: ["save notebook /tmp/session.recbook"],
+    mutates: false,
     run: { s, a, _ throws(NotebookError) in
       let path = a.text("PATH") ?? ""
-      var items: [NotebookFile.Item] = [.prose("# Recbook session (seed \(s.seed))")]
-      var line = 2
-      for c in s.history {
-        items.append(.cell(NotebookFile.Cell(lines: c.source, line: line, output: c.output)))
-        line += c.source.count + c.output.count
-      }
-      // The save cell itself, so the notebook shows where it was written.
-      items.append(.cell(NotebookFile.Cell(lines: a.source.lines, line: line, output: [])))
+      var items = SessionNotebook.items(of: s)
+      let line = items.count + 1
       let out = "saved \(Fmt.count(s.history.count, "cell")) to \(path)"
       // The save cell records its own output too, so the file replays unchanged.
-      var withOutput = items
-      withOutput[withOutput.count - 1] = .cell(
-        NotebookFile.Cell(lines: a.source.lines, line: line, output: [OutputLine(.stable, out)]))
-      try NotebookFile.writeAtomically(NotebookFile(items: withOutput).text, to: path)
+      items.append(.cell(NotebookFile.Cell(lines: a.source.lines, line: line, output: [OutputLine(.stable, out)])))
+      try NotebookFile.writeAtomically(NotebookFile(items: items).text, to: path)
       return .text(out)
     })
 }

@@ -34,6 +34,10 @@ public struct Session: Sendable {
   public var cellCount = 0
   /// Successful cells with their outputs, in order.
   public var history: [RecordedCell] = []
+  /// The states before recent cells that changed the session, newest last (`undo`).
+  public var undoStack: [UndoPoint] = []
+  /// How many undo points are kept.
+  public static let undoDepth = 50
 
   public init() {}
 
@@ -52,4 +56,14 @@ public struct Session: Sendable {
     guard let e = tables[name] else { throw NotebookError(.unknownTable, "unknown table '\(name)'") }
     return e
   }
+}
+
+/// The session as it was before a cell changed it.
+public struct UndoPoint: Sendable {
+  public var tables: [String: TableEntry]
+  public var tableOrder: [String]
+  public var seed: UInt64
+  public var historyCount: Int
+  /// The cell that changed it, for the message.
+  public var cell: String
 }

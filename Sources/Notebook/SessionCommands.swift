@@ -1,9 +1,10 @@
+import Foundation
 import RecData
 import RecTerm
 
 /// `seed`, `tables`, `drop`, `help`: verbs about the session itself.
 enum SessionCommands {
-  static let all: [Command] = [seed, tables, drop, help]
+  static let all: [Command] = [seed, tables, drop, undo, history, runNotebook, help]
 
   static let seed = Command(
     name: "seed", group: .session,
@@ -25,6 +26,7 @@ enum SessionCommands {
   static let tables = Command(
     name: "tables", group: .session, summary: "List the tables in the session", params: [], options: [],
     examples: ["tables"],
+    mutates: false,
     run: { s, _, _ in
       guard !s.tableOrder.isEmpty else { return .text("no tables yet: load one (help load)") }
       let rows = s.tableOrder.compactMap { name -> [String]? in
@@ -53,10 +55,76 @@ enum SessionCommands {
       return .text("dropped table \(name)")
     })
 
+  static let undo = Command(
+    name: "undo", group: .session, summary: "Restore the session to before the last cell that changed it",
+    params: [], options: [], examples: ["undo"], mutates: false,
+    run: { s, _, _ throws(NotebookError) in
+      guard let point = s.undoStack.popLast() else {
+        throw NotebookError(.runtime, "nothing to undo")
+      }
+      s.tables = point.tables
+      s.tableOrder = point.tableOrder
+      s.seed = point.seed
+      s.history.removeLast(max(0, s.history.count - point.historyCount))
+      return .text("undid: \(point.cell)")
+    })
+
+  static let history = Command(
+    name: "history", group: .session, summary: "List the cells this session has run",
+    params: [], options: [Option("last", .int(min: 1, max: nil), default: "20", "how many")],
+    examples: ["history", "history last=5"], mutates: false,
+    run: { s, a, _ throws(NotebookError) in
+      let n = a.int("last") ?? 20
+      guard !s.history.isEmpty else { return .text("no cells yet") }
+      let start = max(0, s.history.count - n)
+      let width = String(s.history.count).count
+      var lines: [String] = []
+      for (i, c) in s.history.enumerated().dropFirst(start) {
+        let number = String(i + 1).leftPadded(to: width)
+        lines.append("\(number)  \(c.source.joined(separator: "\n" + String(repeating: " ", count: width + 2)))")
+      }
+      return CellOutput([.lines(lines)])
+    })
+
+  static let runNotebook = Command(
+    name: "run", group: .session, summary: "Run the cells of a notebook file in this session",
+    details: """
+      Each cell runs as if typed here, and its output is printed. The first cell
+      that fails stops the run, and the session stays as it was before `run`
+      (cells recorded as expected errors, #!, are passed over).
+      """,
+    params: [Param("PATH", .path)], options: [], examples: ["run notebooks/tutorial.recbook"],
+    run: { s, a, ctx throws(NotebookError) in
+      let path = a.text("PATH") ?? ""
+      guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+        throw NotebookError(.io, "cannot read notebook '\(path)'", span: a.span("PATH"))
+      }
+      var runner = Runner(context: ctx)
+      runner.session = s
+      var out = CellOutput()
+      var ran = 0
+      for cell in NotebookFile(text: text).cells {
+        switch runner.run(cell.source) {
+        case .empty: continue
+        case .success(let lines):
+          ran += 1
+          out.append(.lines(cell.lines + lines.filter { $0.kind != .volatile }.map { "  " + $0.text }))
+        case .failure(let e):
+          if cell.output.contains(where: { $0.kind == .error }) { continue }
+          let rendered = Diagnostic.render(e, in: cell.source, origin: path, fileStyle: true)
+          throw NotebookError(.runtime, rendered.joined(separator: "\n"))
+        }
+      }
+      s = runner.session
+      out.append(.text("ran \(Fmt.count(ran, "cell")) from \(path)"))
+      return out
+    })
+
   static let help = Command(
     name: "help", group: .session, summary: "List the verbs, or explain one",
     params: [Param("VERB", .value, optional: true)], options: [],
     examples: ["help", "help load"],
+    mutates: false,
     run: { _, a, _ throws(NotebookError) in
       let table = CommandTable.standard
       guard let topicValue = a.value("VERB") else { return CellOutput([.lines(HelpText.overview(table))]) }
@@ -114,4 +182,8 @@ enum HelpText {
     }
     return out
   }
+}
+
+extension String {
+  func leftPadded(to n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
 }

@@ -2,27 +2,32 @@ import ArgumentParser
 import Foundation
 import Notebook
 
-/// Reads cells from standard input (one per line, `\` continues) and prints their outputs.
+/// `recbook` with no subcommand: the REPL on a terminal, or cells read from
+/// standard input (one per line, `\` continues) when it is not one.
 struct Interactive: ParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "repl", abstract: "Read cells from standard input (the default).")
+    commandName: "repl", abstract: "Read cells at a prompt, or from standard input (the default).")
 
   func run() throws {
+    if Terminal.stdinIsTTY {
+      REPL().run()
+    } else {
+      try runPiped()
+    }
+  }
+
+  /// Plain line reading with no prompt echo: outputs to stdout, errors to stderr, exit 1 if a cell failed.
+  func runPiped() throws {
     var context = CellContext()
     context.width = Terminal.width
     context.unicode = Terminal.unicode
     context.color = Terminal.useColor
     var runner = Runner(context: context)
-    let tty = Terminal.stdinIsTTY
     var failures = 0
-    var cellNumber = 0
     var pending: [String] = []
     var firstLine = 1
     var lineNumber = 0
-    if tty { Terminal.writeOut("Recbook \(RecbookVersion.current). Type 'help' for the verbs, Ctrl-D to quit.\n") }
-    while true {
-      if tty { Terminal.writeOut(pending.isEmpty ? "recbook> " : "    ...> ") }
-      guard let line = readLine(strippingNewline: true) else { break }
+    while let line = readLine(strippingNewline: true) {
       lineNumber += 1
       if pending.isEmpty { firstLine = lineNumber }
       pending.append(line)
@@ -33,17 +38,83 @@ struct Interactive: ParsableCommand {
       switch runner.run(source) {
       case .empty: continue
       case .success(let lines):
-        cellNumber += 1
         let text = lines.map(\.text).joined(separator: "\n")
         if !text.isEmpty { Terminal.writeOut(text + "\n") }
       case .failure(let e):
-        cellNumber += 1
         failures += 1
-        let local = CellSource(lines: source.lines, firstLine: tty ? 1 : source.firstLine)
-        let rendered = Diagnostic.render(e, in: local, origin: tty ? "cell \(cellNumber)" : "stdin")
-        Terminal.writeErr(rendered.joined(separator: "\n") + "\n")
+        Terminal.writeErr(Diagnostic.render(e, in: source, origin: "stdin").joined(separator: "\n") + "\n")
       }
     }
-    if failures > 0 && !tty { throw ExitCode(1) }
+    if failures > 0 { throw ExitCode(1) }
+  }
+}
+
+/// The interactive prompt: readline editing, history, completion, Ctrl-C that
+/// stops the running cell, and an autosaved notebook of the session.
+struct REPL {
+  let env = ProcessInfo.processInfo.environment
+
+  var historyPath: String {
+    env["RECBOOK_HISTORY"] ?? (NSHomeDirectory() + "/.recbook_history")
+  }
+  var autosavePath: String {
+    env["RECBOOK_AUTOSAVE"] ?? (NSHomeDirectory() + "/.recbook/last.recbook")
+  }
+
+  func run() {
+    Interrupt.install()
+    let editor = LineEditor(historyPath: historyPath)
+    LineEditor.shared = editor
+    var context = CellContext()
+    context.width = Terminal.width
+    context.unicode = Terminal.unicode
+    context.color = Terminal.useColor
+    context.isCancelled = { Interrupt.isSet }
+    var runner = Runner(context: context)
+    try? FileManager.default.createDirectory(
+      atPath: (autosavePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+    Terminal.writeOut("Recbook \(RecbookVersion.current): type 'help' for the verbs, Tab to complete, Ctrl-D to quit.\n")
+    var pending: [String] = []
+    var cellNumber = 0
+    while true {
+      runner.context.width = Terminal.width
+      let prompt = pending.isEmpty ? "recbook> " : "   ...> "
+      guard let line = editor.readLine(prompt: prompt) else {
+        Terminal.writeOut("\n")
+        break
+      }
+      if editor.discarded {
+        pending = []
+        continue
+      }
+      editor.remember(line)
+      pending.append(line)
+      if line.hasSuffix("\\") { continue }
+      let lines = pending
+      pending = []
+      let text = lines.joined(separator: " ").trimmingCharacters(in: .whitespaces)
+      if text == "quit" || text == "exit" { break }
+      Interrupt.reset()
+      cellNumber += 1
+      let outcome = runner.run(CellSource(lines: lines))
+      Interrupt.reset()
+      switch outcome {
+      case .empty: cellNumber -= 1
+      case .success(let out):
+        let body = out.map(\.text).joined(separator: "\n")
+        if !body.isEmpty { Terminal.writeOut(body + "\n") }
+        editor.session = runner.session
+        autosave(runner.session)
+      case .failure(let e):
+        let rendered = Diagnostic.render(e, in: CellSource(lines: lines), origin: "cell \(cellNumber)")
+        Terminal.writeErr(Terminal.red(rendered.first ?? "") + "\n" + rendered.dropFirst().joined(separator: "\n") + (rendered.count > 1 ? "\n" : ""))
+      }
+    }
+  }
+
+  /// Writes the session so far as a notebook, so nothing typed is lost if the terminal dies.
+  func autosave(_ session: Session) {
+    let text = SessionNotebook.text(of: session)
+    try? NotebookFile.writeAtomically(text, to: autosavePath)
   }
 }

@@ -30,6 +30,9 @@ enum Terminal {
     return true
   }
 
+  /// Red text for errors, when colour is on.
+  static func red(_ s: String) -> String { useColor ? "\u{1B}[31m" + s + "\u{1B}[0m" : s }
+
   static func writeOut(_ s: String) {
     FileHandle.standardOutput.write(Data(s.utf8))
   }

@@ -1,0 +1,115 @@
+import Foundation
+
+/// Tab completion for the prompt, driven by the command table: verbs, the
+/// options of the verb being typed, table names, `table.column` names, file
+/// paths after `from`/`to`, and `help` topics.
+///
+/// Pure: it reads the line and the session and returns candidates, so it is
+/// tested without a terminal; the executable hands it to readline.
+public struct Completer: Sendable {
+  public var commands: CommandTable
+  public init(commands: CommandTable = .standard) { self.commands = commands }
+
+  /// Candidates for the word that ends at `cursor` in `line` (the whole word
+  /// each, to replace what is typed). Sorted, without duplicates.
+  public func complete(line: String, cursor: Int? = nil, session: Session) -> [String] {
+    let chars = Array(line)
+    let end = min(cursor ?? chars.count, chars.count)
+    var start = end
+    while start > 0, !chars[start - 1].isWhitespace { start -= 1 }
+    let before = String(chars[0..<start])
+    var word = String(chars[start..<end])
+    let words = before.split(whereSeparator: \.isWhitespace).map(String.init)
+    // An option's value: `key=partial` completes the value.
+    var optionKey: String?
+    if let eq = word.firstIndex(of: "=") {
+      optionKey = String(word[..<eq])
+      word = String(word[word.index(after: eq)...])
+    }
+    let candidates: [String]
+    if words.isEmpty {
+      candidates = commands.verbNames
+    } else {
+      let verb = commandName(words)
+      if let key = optionKey {
+        let prefix = key + "="
+        return complete(value: word, option: key, verb: verb, words: words, session: session).map { prefix + $0 }
+      }
+      candidates = completeArgument(word, words: words, verb: verb, session: session)
+    }
+    return Array(Set(candidates.filter { $0.hasPrefix(word) })).sorted()
+  }
+
+  /// The command the line starts with (two words if that is a verb).
+  func commandName(_ words: [String]) -> Command? {
+    if words.count >= 2, let c = commands[words[0] + " " + words[1]] { return c }
+    return commands[words[0]]
+  }
+
+  private func completeArgument(_ word: String, words: [String], verb: Command?, session: Session) -> [String] {
+    if words.count == 1, commands.groupsTwoWordVerbs(words[0]) { return commands.subverbs(of: words[0]) }
+    if words[0] == "help" { return commands.verbNames + commands.commands.map(\.name).filter { $0.contains(" ") }.map { String($0.split(separator: " ")[1]) } }
+    guard let verb else { return [] }
+    let last = words.last ?? ""
+    if ["from", "to"].contains(last) {
+      return paths(word) + (verb.name == "load" ? LoadCommands.samples : [])
+    }
+    var out = verb.options.map { $0.name + "=" }
+    let tables = session.tableOrder
+    if word.contains(".") {
+      let t = String(word[..<(word.firstIndex(of: ".") ?? word.endIndex)])
+      if let entry = session.tables[t] { out += entry.table.columnNames.map { "\(t).\($0)" } }
+    } else {
+      out += tables
+      // A verb that takes TABLE.COLUMN: offer `table.` so the next Tab lists its columns.
+      if verb.params.contains(where: { $0.kind == .column || $0.kind == .newColumn }) { out += tables.map { $0 + "." } }
+    }
+    // Keywords the verb expects next (`from`, `where`, `with`, `on`, `to`).
+    for p in verb.params { if case .keyword(let k) = p.kind { out.append(k) } }
+    return out
+  }
+
+  private func complete(value: String, option: String, verb: Command?, words: [String], session: Session) -> [String] {
+    guard let spec = verb?.options.first(where: { $0.name == option }) else { return [] }
+    var values: [String]
+    switch spec.type {
+    case .choice(let c): values = c
+    case .bool: values = ["true", "false"]
+    case .columns, .column:
+      // Columns of the cell's table: the first word after the verb that names one.
+      let names = words.dropFirst().compactMap { w -> [String]? in
+        let t = w.split(separator: ".").first.map(String.init) ?? w
+        return session.tables[t]?.table.columnNames
+      }
+      values = names.first ?? []
+      // `by=user,it` completes the last element of the list.
+      if let comma = value.lastIndex(of: ",") {
+        let head = String(value[...comma])
+        let tail = String(value[value.index(after: comma)...])
+        return values.filter { $0.hasPrefix(tail) }.map { head + $0 }.sorted()
+      }
+    default: values = []
+    }
+    return values.filter { $0.hasPrefix(value) }.sorted()
+  }
+
+  /// Files and folders that complete `partial` (folders end in `/`).
+  private func paths(_ partial: String) -> [String] {
+    let fm = FileManager.default
+    let (dir, prefix): (String, String)
+    if let slash = partial.lastIndex(of: "/") {
+      dir = String(partial[...slash])
+      prefix = String(partial[partial.index(after: slash)...])
+    } else {
+      dir = ""
+      prefix = partial
+    }
+    let listed = (try? fm.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
+    return listed.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().prefix(200).map {
+      var isDir: ObjCBool = false
+      let full = dir + $0
+      _ = fm.fileExists(atPath: full, isDirectory: &isDir)
+      return isDir.boolValue ? full + "/" : full
+    }
+  }
+}

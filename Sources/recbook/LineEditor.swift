@@ -1,0 +1,95 @@
+@preconcurrency import CReadline
+import Foundation
+import Notebook
+
+/// The prompt's line editor: GNU readline with persistent history and Tab
+/// completion from the command table, when standard input is a terminal.
+///
+/// readline's callbacks are C function pointers that cannot capture context,
+/// so the state they need lives in `LineEditor.shared` (one editor a process).
+final class LineEditor: @unchecked Sendable {
+  nonisolated(unsafe) static var shared: LineEditor?
+
+  let historyPath: String
+  /// The session the completer reads (tables and columns); updated after each cell.
+  var session = Session()
+  let completer = Completer()
+  /// Candidates of the completion in progress (readline asks for them one by one).
+  var matches: [String] = []
+  var matchIndex = 0
+  /// Set by the signal hook when Ctrl-C discarded the line being typed.
+  var discarded = false
+
+  init(historyPath: String) {
+    self.historyPath = historyPath
+    rl_readline_name = UnsafePointer(strdup("recbook"))
+    // Words break only at white space, so `key=value` and `table.column` complete as one word.
+    rl_completer_word_break_characters = UnsafePointer(strdup(" \t\n"))
+    rl_attempted_completion_function = { text, start, end in
+      rl_attempted_completion_over = 1  // never fall back to file names where they do not belong
+      return rl_completion_matches(text) { text, state in
+        guard let editor = LineEditor.shared else { return nil }
+        if state == 0 {
+          let line = String(cString: rl_line_buffer)
+          let cursor = Int(rl_point)
+          let prefix = String(decoding: Array(line.utf8.prefix(cursor)), as: UTF8.self)
+          editor.matches = editor.completer.complete(line: prefix, session: editor.session)
+          editor.matchIndex = 0
+          // No space after a completion that continues (`key=`, `table.`, `folder/`).
+          if editor.matches.count == 1, let m = editor.matches.first, m.hasSuffix("=") || m.hasSuffix(".") || m.hasSuffix("/") {
+            rl_completion_suppress_append = 1
+          }
+        }
+        guard editor.matchIndex < editor.matches.count else { return nil }
+        defer { editor.matchIndex += 1 }
+        return strdup(editor.matches[editor.matchIndex])
+      }
+    }
+    // Ctrl-C at the prompt: readline's read is interrupted (no SA_RESTART), this hook
+    // runs, and the half-typed line is replaced by a fresh prompt.
+    rl_signal_event_hook = {
+      if Interrupt.isSet {
+        Interrupt.reset()
+        LineEditor.shared?.discarded = true
+        rl_replace_line("", 0)
+        rl_done = 1
+      }
+      return 0
+    }
+    rl_catch_signals = 0
+    using_history()
+    stifle_history(2000)
+    read_history(historyPath)
+  }
+
+  /// Reads one line; `nil` at end of input (Ctrl-D). A line discarded by Ctrl-C comes back as `""`.
+  func readLine(prompt: String) -> String? {
+    discarded = false
+    guard let raw = readline(prompt) else { return nil }
+    defer { free(raw) }
+    if discarded {
+      FileHandle.standardOutput.write(Data("^C\n".utf8))
+      return ""
+    }
+    let line = String(cString: raw)
+    return line
+  }
+
+  /// Adds a line to the history and appends it to the history file.
+  func remember(_ line: String) {
+    guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { return }
+    add_history(line)
+    if append_history(1, historyPath) != 0 { write_history(historyPath) }
+    history_truncate_file(historyPath, 2000)
+  }
+
+  /// The recent history lines, oldest first.
+  func recent(_ n: Int) -> [String] {
+    var out: [String] = []
+    let count = Int(history_length)
+    for i in max(0, count - n)..<count {
+      if let e = history_get(Int32(i) + history_base), let l = e.pointee.line { out.append(String(cString: l)) }
+    }
+    return out
+  }
+}
