@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Axis ticks at "nice" values: 1, 2 or 5 times a power of ten.
+///
+/// Heckbert's algorithm ("Nice numbers for graph labels", Graphics Gems, 1990):
+/// pick a nice step near `span / (maxTicks - 1)`, then widen the range outwards to
+/// whole steps so the first and last ticks sit on the axis ends. Tick values are
+/// computed as `k * mantissa * 10^power` from integers, so `0.1 * 3` never shows up
+/// as `0.30000000000000004`.
+struct NiceScale: Equatable {
+  /// Lower and upper end of the axis (the first and last tick).
+  var lo: Double
+  var hi: Double
+  /// Distance between ticks.
+  var step: Double
+  /// Tick values from `lo` to `hi`.
+  var ticks: [Double]
+
+  /// A scale covering `[min, max]` with at most `maxTicks` ticks (at least 2).
+  ///
+  /// Equal ends are widened by one unit on each side (or 10% of the value), so a
+  /// single value or a constant series still gets an axis around it.
+  init(min: Double, max: Double, maxTicks: Int) {
+    var a = Swift.min(min, max)
+    var b = Swift.max(min, max)
+    if !a.isFinite || !b.isFinite {
+      (a, b) = (0, 1)
+    }
+    if a == b {
+      let pad = a == 0 ? 1 : a.magnitude * 0.1
+      (a, b) = (a - pad, b + pad)
+    }
+    let count = Swift.max(2, maxTicks)
+    var span = b - a
+    if !span.isFinite {
+      // Beyond ±1.8e308: no nice ticks exist; show the ends.
+      lo = a
+      hi = b
+      step = b / 2 - a / 2
+      ticks = [a, b]
+      return
+    }
+    // Heckbert: a nice span first, then a nice step from it.
+    span = NiceScale.nice(span, round: false)
+    let (mantissa, power) = NiceScale.niceParts(span / Double(count - 1), round: true)
+    let unit = NumberFormat.pow10(power)
+    let stepValue = mantissa * unit
+    var first = (a / stepValue).rounded(.down)
+    var last = (b / stepValue).rounded(.up)
+    // Guard against a step so small relative to the values that the grid count explodes.
+    if last - first > 1000 || !first.isFinite || !last.isFinite {
+      first = 0
+      last = 1
+      lo = a
+      hi = b
+      step = b - a
+      ticks = [a, b]
+      return
+    }
+    if first == last { last += 1 }
+    var values: [Double] = []
+    var k = first
+    while k <= last {
+      values.append(k * mantissa * unit)
+      k += 1
+    }
+    lo = values.first ?? a
+    hi = values.last ?? b
+    step = stepValue
+    ticks = values
+  }
+
+  /// A nice number near `x`: 1, 2, 5 or 10 times a power of ten.
+  static func nice(_ x: Double, round: Bool) -> Double {
+    let (m, p) = niceParts(x, round: round)
+    return m * NumberFormat.pow10(p)
+  }
+
+  /// The mantissa (1, 2, 5 or 10) and power of ten of a nice number near `x`.
+  static func niceParts(_ x: Double, round: Bool) -> (Double, Int) {
+    guard x > 0, x.isFinite else { return (1, 0) }
+    var power = Int(log10(x).rounded(.down))
+    let fraction = x / NumberFormat.pow10(power)
+    var m: Double
+    if round {
+      m = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
+    } else {
+      m = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
+    }
+    if m == 10 {
+      m = 1
+      power += 1
+    }
+    return (m, power)
+  }
+
+  /// Labels for the ticks, all with the same number of decimals (from the step),
+  /// switching to k/M/B/T units once the largest tick reaches a million.
+  var labels: [String] { ticks.map { NiceScale.label($0, step: step, scaleOf: ticks) } }
+
+  /// The label of one value on an axis with this step and these ticks.
+  static func label(_ value: Double, step: Double, scaleOf ticks: [Double]) -> String {
+    let largest = ticks.map(\.magnitude).max() ?? value.magnitude
+    if largest >= 1e15 { return NumberFormat.scientific(value, significant: 2) }
+    if value == 0 { return "0" }
+    var unit = 1.0
+    var suffix = ""
+    for (scale, s) in [(1e6, "M"), (1e9, "B"), (1e12, "T")] where largest >= scale {
+      unit = scale
+      suffix = s
+    }
+    let scaledStep = step / unit
+    let places = scaledStep > 0 ? Swift.max(0, -Int(log10(scaledStep).rounded(.down))) : 0
+    return NumberFormat.decimal(value / unit, digits: Swift.min(places, 12)) + suffix
+  }
+}

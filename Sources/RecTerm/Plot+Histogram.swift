@@ -1,0 +1,135 @@
+extension Plot {
+  /// Vertical block glyphs by eighths, index 0 (empty) to 8 (full).
+  static let verticalEighths: [String] = [" ", "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█"]
+
+  /// Canvas rows for a plot at this width: taller on wider terminals, 6 to 12 rows.
+  static func plotHeight(_ width: Int) -> Int { min(12, max(6, width / 8)) }
+
+  /// A histogram of `values` in `bins` equal-width bins from the smallest to the
+  /// largest finite value, drawn as vertical bars with a count axis.
+  ///
+  ///     rating
+  ///     30k ┤          ▆▆▆▆
+  ///         │     ▃▃▃▃ ████
+  ///       0 └──────────────────
+  ///          1    2    3    4    5
+  ///
+  /// Bar heights are `count / top × rows` with the top of the count axis a nice
+  /// number; Unicode bars resolve eighths of a row, ASCII bars whole rows. A
+  /// non-empty bin always shows at least the lowest mark, so a bin of one value in a
+  /// million is not mistaken for an empty one. `nil`, NaN and infinite values are
+  /// skipped and counted in a note. When more bins are asked for than there are
+  /// columns, the bin count is reduced to fit (and the note says so).
+  public static func histogram(
+    values: [Double?], bins: Int, title: String? = nil, style: RenderStyle = RenderStyle()
+  ) -> String {
+    let finite = values.compactMap { $0 }.filter(\.isFinite)
+    let missing = values.count - values.compactMap({ $0 }).count
+    let nonFinite = values.count - missing - finite.count
+    var notes = skippedNotes(missing: missing, nonFinite: nonFinite, noun: "value")
+    guard let minValue = finite.min(), let maxValue = finite.max() else {
+      return assemble(title: title, body: ["(no data)"], notes: notes, style: style)
+    }
+    var lo = minValue
+    var hi = maxValue
+    if lo == hi {
+      // One distinct value: a small window around it, so it lands in a middle bin.
+      let pad = max(0.5, lo.magnitude * 0.05)
+      (lo, hi) = (lo - pad, hi + pad)
+    }
+    let width = style.columns
+    let rows = plotHeight(width)
+    let requested = max(1, bins)
+
+    // Counts first (they decide the width of the y labels), then bins that fit.
+    func counts(_ n: Int) -> [Int] {
+      var c = Array(repeating: 0, count: n)
+      for v in finite { c[binIndex(v, lo: lo, hi: hi, bins: n)] += 1 }
+      return c
+    }
+    var binCount = requested
+    var binCounts = counts(binCount)
+    let countScale = NiceScale(min: 0, max: Double(binCounts.max() ?? 1), maxTicks: rows / 2 + 1)
+    let labelWidth = countScale.labels.map { TextWidth.of($0) }.max() ?? 1
+    let room = width - labelWidth - 2 - 1  // labels, space, axis, last edge tick
+    if width < minimumWidth || room < 4 {
+      let spark = sparkline(binCounts.map { Double($0) }, width: width, unicode: style.unicode)
+      let range = "\(NumberFormat.general(minValue)) to \(NumberFormat.general(maxValue))"
+      notes.insert("n=\(NumberFormat.integer(finite.count))", at: 0)
+      return assemble(title: title, body: [spark, range], notes: notes, style: style)
+    }
+    if binCount > room {
+      binCount = room
+      binCounts = counts(binCount)
+      notes.append("bins reduced from \(requested) to \(binCount) to fit the width")
+    }
+    let cellsPerBin = max(1, min(room / binCount, 12))
+    let cells = cellsPerBin * binCount
+    let scale = NiceScale(min: 0, max: Double(binCounts.max() ?? 1), maxTicks: rows / 2 + 1)
+    let top = scale.hi
+
+    var canvas: [String] = []
+    for r in 0..<rows {
+      let level = rows - 1 - r  // rows below this one
+      var line = ""
+      for (b, count) in binCounts.enumerated() {
+        let glyph: String
+        if style.unicode {
+          let fill = barEighths(count: count, top: top, rows: rows) - level * 8
+          glyph = verticalEighths[max(0, min(8, fill))]
+        } else {
+          glyph = level < barRows(count: count, top: top, rows: rows) ? "#" : " "
+        }
+        let colored = glyph == " " ? glyph : style.colored(glyph, color(0))
+        line += String(repeating: colored, count: cellsPerBin)
+        _ = b
+      }
+      canvas.append(line)
+    }
+    let yTicks = zip(scale.ticks, scale.labels).map { t, label in
+      Tick(position: rows - Int((t / top * Double(rows)).rounded()), label: label)
+    }
+    let position = { (v: Double) in Int((fraction(v, lo: lo, hi: hi) * Double(cells)).rounded()) }
+    let xScale = horizontalTicks(lo: lo, hi: hi, cells: cells, extend: false)
+    let xTicks = zip(xScale.ticks, xScale.labels).filter { $0.0 >= lo && $0.0 <= hi }.map {
+      Tick(position: position($0.0), label: $0.1)
+    }
+    let body = framed(
+      canvas: canvas, cells: cells, yTicks: yTicks, xTicks: xTicks, xLabel: nil, yLabel: nil,
+      style: style)
+    let binWidth = NumberFormat.general(hi / Double(binCount) - lo / Double(binCount))
+    notes.insert(
+      "n=\(NumberFormat.integer(finite.count)), \(binCount) bin\(binCount == 1 ? "" : "s") of width \(binWidth)",
+      at: 0)
+    return assemble(title: title, body: body, notes: notes, style: style)
+  }
+
+  /// Where `v` lies in `[lo, hi]` as a fraction; computed on halves so that ranges
+  /// wider than the largest `Double` (from -1e308 to 1e308) do not overflow.
+  static func fraction(_ v: Double, lo: Double, hi: Double) -> Double {
+    let span = hi / 2 - lo / 2
+    guard span > 0 else { return 0.5 }
+    return (v / 2 - lo / 2) / span
+  }
+
+  /// The bin of `v` among `bins` equal bins over `[lo, hi]`; `hi` goes in the last bin.
+  static func binIndex(_ v: Double, lo: Double, hi: Double, bins: Int) -> Int {
+    let t = fraction(v, lo: lo, hi: hi) * Double(bins)
+    guard t.isFinite else { return 0 }
+    return max(0, min(bins - 1, Int(t.rounded(.down))))
+  }
+
+  /// Height of a Unicode bar in eighths of a row: `round(count / top × rows × 8)`,
+  /// at least 1 for a non-empty bin.
+  static func barEighths(count: Int, top: Double, rows: Int) -> Int {
+    guard count > 0, top > 0 else { return 0 }
+    return max(1, Int((Double(count) / top * Double(rows) * 8).rounded()))
+  }
+
+  /// Height of an ASCII bar in rows: `round(count / top × rows)`, at least 1 for a
+  /// non-empty bin.
+  static func barRows(count: Int, top: Double, rows: Int) -> Int {
+    guard count > 0, top > 0 else { return 0 }
+    return max(1, Int((Double(count) / top * Double(rows)).rounded()))
+  }
+}

@@ -1,0 +1,121 @@
+/// One line of progress for long work (load, fit, evaluate), as pure text.
+///
+///     fit neumf ▕████▌     ▏ 45% 12,345/27,000 3.2k/s ETA 0:04 loss=0.3412
+///
+/// The executable redraws it in place on a TTY (throttled by ``ProgressThrottle``)
+/// and prints ``summary(label:done:total:elapsed:fields:style:)`` once elsewhere.
+/// Nothing here reads a clock or writes to the terminal.
+public enum ProgressLine {
+  /// Widest the bar grows on wide terminals, and narrowest it is drawn at all.
+  static let maximumBar = 30
+  static let minimumBar = 6
+
+  /// The progress line fitted to `style.width`.
+  ///
+  /// With a known `total` it shows a bar, the percentage, `done/total`, the rate and
+  /// the ETA; without one, the count and rate. When the line does not fit, parts
+  /// are dropped from the least useful: the fields (from the last), the rate, the
+  /// ETA, the counts, then the bar; whatever is left is cut with an ellipsis.
+  /// `done` beyond `total` shows as 100%; negative or NaN inputs count as zero.
+  public static func render(
+    label: String, done: Int, total: Int?, elapsed: Double, fields: [(String, String)] = [],
+    style: RenderStyle = RenderStyle()
+  ) -> String {
+    let width = style.columns
+    let done = max(0, done)
+    let seconds = elapsed.isFinite && elapsed > 0 ? elapsed : 0
+    let rate = seconds > 0 ? Double(done) / seconds : nil
+    let total = total.map { max(0, $0) }
+    let fraction: Double? = total.map { $0 == 0 ? 1 : min(1, Double(done) / Double($0)) }
+
+    let name = TextWidth.sanitized(label, replacement: "?")
+    // Rounded down, so 100% shows only when the work is done.
+    let percent = fraction.map { "\(Int(($0 * 100).rounded(.down)))%" }
+    let counts = total.map { "\(NumberFormat.integer(done))/\(NumberFormat.integer($0))" }
+      ?? NumberFormat.integer(done)
+    let rateText = rate.map { NumberFormat.compact($0) + "/s" }
+    var eta: String?
+    if let total, let rate, rate > 0, done < total {
+      eta = "ETA " + NumberFormat.clock(seconds: Double(total - done) / rate)
+    }
+    var fieldTexts = fields.map { TextWidth.sanitized("\($0.0)=\($0.1)", replacement: "?") }
+
+    // Parts after the bar, in display order; dropped in the order described above.
+    func tail(counts: Bool, rate: Bool, eta: Bool) -> [String] {
+      var parts: [String] = []
+      if let percent { parts.append(percent) }
+      if counts { parts.append(countsText) }
+      if rate, let rateText { parts.append(rateText) }
+      if eta, let etaText = etaTextValue { parts.append(etaText) }
+      return parts + fieldTexts
+    }
+    let countsText = counts
+    let etaTextValue = eta
+    var keep = (counts: true, rate: true, eta: true)
+    var showBar = fraction != nil
+    func textWidth() -> Int {
+      let parts = [name] + tail(counts: keep.counts, rate: keep.rate, eta: keep.eta)
+      return TextWidth.of(parts.joined(separator: " "))
+    }
+    func fits() -> Bool { textWidth() + (showBar ? minimumBar + 3 : 0) <= width }
+    while !fits() {
+      if !fieldTexts.isEmpty {
+        fieldTexts.removeLast()
+      } else if keep.rate && rateText != nil {
+        keep.rate = false
+      } else if keep.eta && eta != nil {
+        keep.eta = false
+      } else if keep.counts {
+        keep.counts = false
+      } else if showBar {
+        showBar = false
+      } else {
+        break
+      }
+    }
+    var parts = [style.bold(name)]
+    if showBar, let fraction {
+      let cells = min(maximumBar, width - textWidth() - 3)
+      parts.append(bar(fraction: fraction, cells: cells, style: style))
+    }
+    parts += tail(counts: keep.counts, rate: keep.rate, eta: keep.eta)
+    return style.fit(parts.joined(separator: " "))
+  }
+
+  /// A bar `cells` wide between end marks: `▕████▌     ▏` or `[####      ]`.
+  ///
+  /// The filled part is `fraction × cells` in eighths of a cell (Unicode) or whole
+  /// cells (ASCII), rounded down so the bar is full only when the work is done.
+  static func bar(fraction: Double, cells: Int, style: RenderStyle) -> String {
+    let n = max(1, cells)
+    let f = fraction.isFinite ? max(0, min(1, fraction)) : 0
+    if style.unicode {
+      let eighths = Int((f * Double(n * 8)).rounded(.down))
+      var inner = String(repeating: "█", count: eighths / 8) + Plot.horizontalEighths[eighths % 8]
+      inner = style.colored(inner, .cyan) + String(repeating: " ", count: n - TextWidth.of(inner))
+      return "▕" + inner + "▏"
+    }
+    let filled = Int((f * Double(n)).rounded(.down))
+    return "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: n - filled) + "]"
+  }
+
+  /// The one-line summary printed when output is not a TTY, or when work ends:
+  /// `fit neumf: 27,000 in 8.4 s (3.2k/s) loss=0.3412`; work stopped early reads
+  /// `fit neumf: 12,345 of 27,000 (46%) in 8.4 s (1.5k/s)`.
+  public static func summary(
+    label: String, done: Int, total: Int?, elapsed: Double, fields: [(String, String)] = [],
+    style: RenderStyle = RenderStyle()
+  ) -> String {
+    let done = max(0, done)
+    let seconds = elapsed.isFinite && elapsed > 0 ? elapsed : 0
+    var text = TextWidth.sanitized(label, replacement: "?") + ": " + NumberFormat.integer(done)
+    if let total, done < total {
+      let fraction = total > 0 ? Double(done) / Double(total) : 1
+      text += " of \(NumberFormat.integer(total)) (\(NumberFormat.percent(fraction, digits: 0)))"
+    }
+    text += " in " + NumberFormat.duration(seconds: seconds)
+    if seconds > 0 { text += " (" + NumberFormat.compact(Double(done) / seconds) + "/s)" }
+    for (key, value) in fields { text += " " + TextWidth.sanitized("\(key)=\(value)", replacement: "?") }
+    return style.fit(text)
+  }
+}

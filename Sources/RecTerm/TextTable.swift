@@ -1,0 +1,225 @@
+/// A table of strings rendered to fit a terminal width.
+///
+/// Callers format their values first (``NumberFormat`` for numbers,
+/// ``RenderStyle/missing`` for missing values) and mark numeric columns
+/// right-aligned. Rendering:
+///
+/// - The default border is a light one: columns separated by two spaces and a
+///   rule under the header. It reads well in a notebook's `#>` lines and a
+///   changed cell changes one line of a diff. `.box` draws a full grid
+///   (`┌─┬─┐`, ASCII `+-+`).
+/// - When the natural widths do not fit, the widest columns shrink first
+///   (left-aligned text columns before numbers, because a cut number misleads more
+///   than a cut title) and long cells end in `…` (`...` in ASCII).
+/// - When even columns of four characters do not fit, the table falls back to a
+///   vertical record layout, one `column: value` line per field.
+/// - No line is ever wider than the style's width, measured in display columns
+///   (wide CJK characters count two).
+///
+///     user  title                  rating
+///     ────  ─────────────────────  ──────
+///        1  Toy Story (1995)          4.5
+///     … 9,990 more rows
+public struct TextTable: Sendable, Equatable {
+  /// One column: its title and how its cells align.
+  public struct Column: Sendable, Equatable {
+    public var title: String
+    public var alignment: TextWidth.Alignment
+
+    public init(_ title: String, alignment: TextWidth.Alignment = .left) {
+      self.title = title
+      self.alignment = alignment
+    }
+
+    /// A right-aligned column, for numbers.
+    public static func number(_ title: String) -> Column { Column(title, alignment: .right) }
+  }
+
+  /// How the table is framed.
+  public enum Border: Sendable, Equatable {
+    /// Two spaces between columns and a rule under the header.
+    case rule
+    /// A full grid with box-drawing characters.
+    case box
+  }
+
+  public var columns: [Column]
+  /// Rows of cells; a short row is padded with empty cells, extra cells are ignored.
+  public var rows: [[String]]
+  /// An optional line under the table, e.g. ``moreRows(_:style:)``.
+  public var footer: String?
+  public var border: Border
+
+  public init(columns: [Column], rows: [[String]], footer: String? = nil, border: Border = .rule) {
+    self.columns = columns
+    self.rows = rows
+    self.footer = footer
+    self.border = border
+  }
+
+  /// The footer for a table showing only its first rows: `… 9,990 more rows`.
+  public static func moreRows(_ count: Int, style: RenderStyle) -> String {
+    "\(style.ellipsis) \(NumberFormat.integer(count)) more row\(count == 1 ? "" : "s")"
+  }
+
+  /// Narrowest a column is shrunk to before the record layout takes over.
+  static let minimumColumnWidth = 4
+
+  /// The table as lines joined by `\n` (no trailing newline), fitted to `style.width`.
+  ///
+  /// - Complexity: O(rows × columns) cell measurements.
+  public func render(_ style: RenderStyle) -> String {
+    let width = style.columns
+    let replacement = style.unicode ? "\u{FFFD}" : "?"
+    let titles = columns.map { TextWidth.sanitized($0.title, replacement: replacement) }
+    let cells = rows.map { row in
+      (0..<columns.count).map { i in
+        i < row.count ? TextWidth.sanitized(row[i], replacement: replacement) : ""
+      }
+    }
+    var lines: [String]
+    if columns.isEmpty {
+      lines = []
+    } else if let widths = fittedWidths(titles: titles, cells: cells, width: width) {
+      lines = grid(titles: titles, cells: cells, widths: widths, style: style)
+    } else {
+      lines = records(titles: titles, cells: cells, style: style)
+    }
+    if let footer {
+      lines.append(style.dim(style.fit(TextWidth.sanitized(footer, replacement: replacement))))
+    }
+    return lines.joined(separator: "\n")
+  }
+
+  /// Columns of space the border takes for `n` columns.
+  func overhead(_ n: Int) -> Int {
+    switch border {
+    case .rule: return 2 * (n - 1)
+    case .box: return 3 * n + 1
+    }
+  }
+
+  /// Column widths that fit in `width`, or `nil` when the record layout is needed.
+  ///
+  /// Water-filling: find the largest cap `c` with `Σ min(natural, c) ≤ room`, so
+  /// the widest columns lose columns first and narrow ones keep their width, then
+  /// hand the columns left over to the capped columns from the left.
+  func fittedWidths(titles: [String], cells: [[String]], width: Int) -> [Int]? {
+    var natural = titles.map { max(1, TextWidth.of($0)) }
+    for row in cells {
+      for (i, cell) in row.enumerated() { natural[i] = max(natural[i], TextWidth.of(cell)) }
+    }
+    let room = width - overhead(columns.count)
+    if natural.reduce(0, +) <= room { return natural }
+    let floor = natural.map { min($0, TextTable.minimumColumnWidth) }
+    if floor.reduce(0, +) > room { return nil }
+    // Text columns shrink first; numbers only if shrinking all text is not enough.
+    let textColumns = Set(columns.indices.filter { columns[$0].alignment != .right })
+    var widths = natural
+    for phase in 0..<2 {
+      let shrinkable = columns.indices.filter { phase == 1 || textColumns.contains($0) }
+      let fixed = widths.indices.filter { !shrinkable.contains($0) }.map { widths[$0] }.reduce(0, +)
+      let budget = room - fixed
+      let floorSum = shrinkable.map { floor[$0] }.reduce(0, +)
+      if budget < floorSum { continue }  // not enough even at the floor: try all columns
+      var cap = shrinkable.map { natural[$0] }.max() ?? 0
+      func used(_ c: Int) -> Int { shrinkable.map { max(floor[$0], min(natural[$0], c)) }.reduce(0, +) }
+      while cap > 0 && used(cap) > budget { cap -= 1 }
+      for i in shrinkable { widths[i] = max(floor[i], min(natural[i], cap)) }
+      var spare = budget - used(cap)
+      for i in shrinkable where spare > 0 && widths[i] < natural[i] {
+        widths[i] += 1
+        spare -= 1
+      }
+      return widths
+    }
+    return nil
+  }
+
+  /// The table drawn as a grid with the given column widths.
+  func grid(titles: [String], cells: [[String]], widths: [Int], style: RenderStyle) -> [String] {
+    let u = style.unicode
+    let e = style.ellipsis
+    func line(_ texts: [String], bold: Bool) -> String {
+      let padded = texts.indices.map { i -> String in
+        let text = TextWidth.pad(texts[i], to: widths[i], alignment: columns[i].alignment, ellipsis: e)
+        return bold ? style.bold(text) : text
+      }
+      switch border {
+      case .rule: return trimTrailing(padded.joined(separator: "  "))
+      case .box:
+        let bar = u ? "│" : "|"
+        return bar + " " + padded.joined(separator: " \(bar) ") + " " + bar
+      }
+    }
+    func rule(_ left: String, _ mid: String, _ right: String) -> String {
+      let h = u ? "─" : "-"
+      let segments = widths.map { String(repeating: h, count: $0 + 2) }
+      return left + segments.joined(separator: mid) + right
+    }
+    var out: [String] = []
+    switch border {
+    case .rule:
+      out.append(line(titles, bold: true))
+      out.append(style.dim(widths.map { String(repeating: u ? "─" : "-", count: $0) }.joined(separator: "  ")))
+      for row in cells { out.append(line(row, bold: false)) }
+    case .box:
+      out.append(u ? rule("┌", "┬", "┐") : rule("+", "+", "+"))
+      out.append(line(titles, bold: true))
+      out.append(u ? rule("├", "┼", "┤") : rule("+", "+", "+"))
+      for row in cells { out.append(line(row, bold: false)) }
+      out.append(u ? rule("└", "┴", "┘") : rule("+", "+", "+"))
+    }
+    return out
+  }
+
+  /// The vertical layout for terminals too narrow for the grid: a header line per
+  /// row, then `title: value` lines, long values wrapped under the value column.
+  func records(titles: [String], cells: [[String]], style: RenderStyle) -> [String] {
+    let width = style.columns
+    let labelWidth = min(titles.map { TextWidth.of($0) }.max() ?? 0, max(1, width / 2 - 1))
+    let valueWidth = max(1, width - labelWidth - 2)
+    let h = style.unicode ? "─" : "-"
+    var out: [String] = []
+    for (r, row) in cells.enumerated() {
+      let head = "\(h)\(h) row \(NumberFormat.integer(r + 1)) "
+      let fill = String(repeating: h, count: max(0, width - TextWidth.of(head)))
+      out.append(style.dim(style.fit(head + fill)))
+      for (i, value) in row.enumerated() {
+        let label = TextWidth.pad(titles[i], to: labelWidth, ellipsis: style.ellipsis)
+        let chunks = TextTable.wrap(value, width: valueWidth)
+        for (k, chunk) in chunks.enumerated() {
+          let prefix = k == 0 ? style.bold(label) + ": " : String(repeating: " ", count: labelWidth + 2)
+          out.append(style.fit(trimTrailing(prefix + chunk)))
+        }
+      }
+    }
+    return out
+  }
+
+  /// Splits text into pieces at most `width` columns wide, by characters (a wide
+  /// character that cannot fit on a one-column line goes on its own line).
+  static func wrap(_ text: String, width: Int) -> [String] {
+    var pieces: [String] = []
+    var current = ""
+    var used = 0
+    for ch in text {
+      let w = TextWidth.of(ch)
+      if used + w > width && !current.isEmpty {
+        pieces.append(current)
+        current = ""
+        used = 0
+      }
+      current.append(ch)
+      used += w
+    }
+    pieces.append(current)
+    return pieces
+  }
+
+  private func trimTrailing(_ s: String) -> String {
+    var t = Substring(s)
+    while t.last == " " { t = t.dropLast() }
+    return String(t)
+  }
+}

@@ -1,1 +1,0 @@
-// RecTerm module marker; replaced as the module grows.
