@@ -257,7 +257,12 @@ public enum CSVReader {
     // Join the ranges in order.
     var columns: [(String, Column)] = []
     for c in 0..<ncols {
-      columns.append((names[c], join(&results, column: c, kind: kinds[c])))
+      var column = join(&results, column: c, kind: kinds[c])
+      // Nothing to infer a type from: a string column of missing values, as `Column(values:)` does.
+      if !forced[c] && column.type != .string && column.missingCount == column.count {
+        column = .missing(.string, count: column.count)
+      }
+      columns.append((names[c], column))
     }
     let rows = columns.first?.1.count ?? 0
     var samples: [String] = []
