@@ -19,6 +19,15 @@ public struct Column: Sendable, Equatable {
   public var storage: Storage
 
   public init(_ storage: Storage) { self.storage = storage }
+
+  /// Equal values in equal order; missing equals missing (a NaN double is missing,
+  /// so the synthesized `==`, under which NaN != NaN, would call a column unequal to its copy).
+  public static func == (a: Column, b: Column) -> Bool {
+    if case .double(let x) = a.storage, case .double(let y) = b.storage {
+      return x.count == y.count && zip(x, y).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) }
+    }
+    return a.storage == b.storage
+  }
   public init(ints: [Int]) { storage = .int(ints) }
   public init(doubles: [Double]) { storage = .double(doubles) }
   public init(codes: [Int32], dictionary: [String]) { storage = .string(codes: codes, dictionary: dictionary) }

@@ -1,0 +1,375 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Why a chunk stopped before its end. Offsets are byte offsets in the buffer;
+/// ``CSVReader`` turns them into 1-based line numbers only when it reports one.
+enum CSVChunkFailure: Error {
+  case malformed(offset: Int, field: Int?, message: String)
+  case unterminatedQuote(offset: Int)
+  case badValue(offset: Int, column: Int, text: String, expected: ColumnType)
+  case encoding(offset: Int)
+  case cancelled
+}
+
+/// What one chunk produced: its columns, row count and problems.
+struct CSVChunkResult {
+  var columns: [CSVColumnBuilder]
+  var rows = 0
+  var skipped = 0
+  /// The first 5 skipped rows: offset of the row and what was wrong.
+  var samples: [(offset: Int, message: String)] = []
+  /// The offset just after the last record read (may lie past the chunk's nominal
+  /// end: a record that starts inside the chunk is read to its end).
+  var end: Int
+  var failure: CSVChunkFailure?
+
+  var kinds: [ColumnType] { columns.map(\.kind) }
+}
+
+/// Where one field of the current record lies, found by the scan phase.
+struct CSVFieldSpan {
+  var start = 0
+  var end = 0
+  /// The value when `flags == CSVFieldSpan.int` (parsed while scanning).
+  var value = 0
+  var flags: UInt8 = 0
+
+  static let plain: UInt8 = 0
+  static let int: UInt8 = 1
+  static let quoted: UInt8 = 2
+  static let escaped: UInt8 = 3
+}
+
+/// The CSV kernel: parses the records that start in one byte range of a buffer
+/// into typed columns.
+///
+/// Each record is read in two phases. The scan phase finds the fields (RFC 4180:
+/// quotes, `""` escapes, separators and newlines inside quotes, CRLF) and, for an
+/// unquoted field of at most 18 digits, its integer value on the way, so integer
+/// columns never revisit their bytes. Only when the record has the right number
+/// of fields does the commit phase append to the columns, so a skipped row never
+/// changes a column's type or dictionary.
+///
+/// The buffer must stay valid and unchanged for the parser's life (the caller
+/// holds the mapping or array). Blank lines are skipped.
+struct CSVChunkParser {
+  let base: UnsafePointer<UInt8>
+  /// The end of the data: records may run up to here.
+  let limit: Int
+  let separator: UInt8
+  let quoting: Bool
+  let encoding: CSVOptions.Encoding
+  let skipMalformed: Bool
+  let progress: CSVLoadProgress?
+
+  /// Parses the records starting in `start..<end` (at most `maxRows` of them),
+  /// restarting with a column as string whenever a value needs it.
+  func parse(
+    from start: Int, to end: Int, kinds initial: [ColumnType], forced: [Bool], maxRows: Int = .max,
+    reserve: Int = 0
+  ) -> CSVChunkResult {
+    var kinds = initial
+    while true {
+      var result = CSVChunkResult(
+        columns: zip(kinds, forced).map { CSVColumnBuilder(kind: $0, forced: $1, reserve: reserve) },
+        end: start)
+      if let c = parseOnce(&result, from: start, to: end, maxRows: maxRows) {
+        kinds[c] = .string
+        continue
+      }
+      return result
+    }
+  }
+
+  /// One attempt; returns the index of a column that must become a string column
+  /// (the caller restarts), or `nil` when done (or failed: `result.failure`).
+  private func parseOnce(_ r: inout CSVChunkResult, from start: Int, to end: Int, maxRows: Int) -> Int? {
+    let ncols = r.columns.count
+    let spans = UnsafeMutablePointer<CSVFieldSpan>.allocate(capacity: max(ncols, 1))
+    spans.initialize(repeating: CSVFieldSpan(), count: max(ncols, 1))
+    defer { spans.deallocate() }
+    var scratch = [UInt8]()
+    let base = base
+    let limit = limit
+    let nl: UInt8 = 0x0A
+    let cr: UInt8 = 0x0D
+    let checkpointBytes = 4 << 20
+    var nextCheckpoint = start + checkpointBytes
+    var lastCheckpoint = start
+    var pos = start
+    var rows = 0
+
+    records: while pos < end && rows < maxRows {
+      if pos >= nextCheckpoint, let progress {
+        if !progress.advance(from: lastCheckpoint, to: pos) {
+          r.failure = .cancelled
+          r.end = pos
+          return nil
+        }
+        lastCheckpoint = pos
+        nextCheckpoint = pos + checkpointBytes
+      }
+      let recordStart = pos
+      // Blank lines (LF or CRLF) are not records.
+      if base[pos] == nl {
+        pos += 1
+        continue
+      }
+      if base[pos] == cr && pos + 1 < limit && base[pos + 1] == nl {
+        pos += 2
+        continue
+      }
+      let scan = scanRecord(at: pos, into: spans, capacity: ncols)
+      if let q = scan.unterminatedQuote {
+        r.failure = .unterminatedQuote(offset: q)
+        r.end = recordStart
+        return nil
+      }
+      pos = scan.next
+      let nf = scan.fields
+      var problem = scan.problem
+      if problem == nil && nf != ncols {
+        problem = (nil, "expected \(ncols) field\(ncols == 1 ? "" : "s"), found \(nf)")
+      }
+      if let problem {
+        if !skipMalformed {
+          r.failure = .malformed(offset: recordStart, field: problem.field, message: problem.message)
+          r.end = recordStart
+          return nil
+        }
+        r.skipped += 1
+        if r.samples.count < 5 { r.samples.append((recordStart, problem.message)) }
+        continue records
+      }
+      // Commit phase.
+      for c in 0..<ncols {
+        let f = spans[c]
+        switch r.columns[c].kind {
+        case .int:
+          if f.flags == CSVFieldSpan.int {
+            r.columns[c].ints.append(f.value)
+            continue
+          }
+          let p = base + f.start
+          let n = f.end - f.start
+          if isMissing(f) {
+            r.columns[c].ints.append(Column.missingInt)
+          } else if f.flags != CSVFieldSpan.escaped, let v = CSVField.parseInt(p, n) {
+            r.columns[c].ints.append(v)
+          } else if r.columns[c].forced {
+            r.failure = .badValue(offset: recordStart, column: c, text: text(f, &scratch), expected: .int)
+            r.end = recordStart
+            return nil
+          } else if f.flags != CSVFieldSpan.escaped, let d = CSVField.parseDouble(p, n) {
+            r.columns[c].promoteToDouble()
+            r.columns[c].doubles.append(d)
+          } else {
+            return c
+          }
+        case .double:
+          if f.flags == CSVFieldSpan.int {
+            r.columns[c].doubles.append(Double(f.value))
+            continue
+          }
+          if isMissing(f) {
+            r.columns[c].doubles.append(.nan)
+          } else if f.flags != CSVFieldSpan.escaped, let d = CSVField.parseDouble(base + f.start, f.end - f.start) {
+            r.columns[c].doubles.append(d)
+          } else if r.columns[c].forced {
+            r.failure = .badValue(offset: recordStart, column: c, text: text(f, &scratch), expected: .double)
+            r.end = recordStart
+            return nil
+          } else {
+            return c
+          }
+        case .string:
+          if isMissing(f) {
+            r.columns[c].codes.append(-1)
+            continue
+          }
+          guard let s = decode(f, &scratch) else {
+            r.failure = .encoding(offset: f.start)
+            r.end = recordStart
+            return nil
+          }
+          let code = r.columns[c].intern(s)
+          r.columns[c].codes.append(code)
+        }
+      }
+      rows += 1
+    }
+    if let progress, !progress.advance(from: lastCheckpoint, to: pos) {
+      r.failure = .cancelled
+    }
+    r.rows = rows
+    r.end = pos
+    return nil
+  }
+
+  /// What the scan phase found for one record.
+  struct RecordScan {
+    /// Fields in the record (spans are stored for the first `capacity` of them).
+    var fields = 0
+    /// The offset of the next record.
+    var next = 0
+    /// A malformed record: the 1-based field and what is wrong.
+    var problem: (field: Int?, message: String)? = nil
+    /// The offset of a quote that is never closed (the rest of the data is one field).
+    var unterminatedQuote: Int? = nil
+  }
+
+  /// Finds the fields of the record starting at `pos` (not a blank line), storing
+  /// the first `capacity` spans.
+  @inline(__always)
+  func scanRecord(at start: Int, into spans: UnsafeMutablePointer<CSVFieldSpan>, capacity: Int) -> RecordScan {
+    let base = base
+    let limit = limit
+    let sep = separator
+    let quoting = quoting
+    let quoteByte: UInt8 = 0x22
+    let nl: UInt8 = 0x0A
+    let cr: UInt8 = 0x0D
+    var pos = start
+    var nf = 0
+    var out = RecordScan()
+    fields: while true {
+      let fs = pos
+      if quoting && pos < limit && base[pos] == quoteByte {
+        var q = pos + 1
+        var escaped = false
+        while true {
+          // memchr is vectorised: long quoted text is skipped quickly.
+          guard q < limit, let hit = memchr(base + q, Int32(quoteByte), limit - q) else {
+            out.unterminatedQuote = fs
+            return out
+          }
+          q = UnsafeRawPointer(hit).assumingMemoryBound(to: UInt8.self) - base
+          if q + 1 < limit && base[q + 1] == quoteByte {
+            escaped = true
+            q += 2
+            continue
+          }
+          break
+        }
+        if nf < capacity {
+          spans[nf] = CSVFieldSpan(
+            start: fs + 1, end: q, value: 0, flags: escaped ? CSVFieldSpan.escaped : CSVFieldSpan.quoted)
+        }
+        nf += 1
+        pos = q + 1
+        if pos < limit && base[pos] == cr && (pos + 1 == limit || base[pos + 1] == nl) { pos += 1 }
+        if pos >= limit { break fields }
+        let t = base[pos]
+        if t == sep {
+          pos += 1
+          continue fields
+        }
+        if t == nl {
+          pos += 1
+          break fields
+        }
+        out.problem = (nf, "unexpected '\(Self.describe(t))' after the closing quote of field \(nf)")
+        // Resynchronise at the end of the physical line.
+        while pos < limit && base[pos] != nl { pos += 1 }
+        if pos < limit { pos += 1 }
+        break fields
+      } else {
+        // Unquoted: find the end, accumulating the digits on the way.
+        var q = pos
+        var negative = false
+        if q < limit && base[q] == 0x2D {
+          negative = true
+          q += 1
+        }
+        let digitsStart = q
+        var v: UInt64 = 0
+        var allDigits = true
+        while q < limit {
+          let c = base[q]
+          if c == sep || c == nl { break }
+          let d = c &- 0x30
+          if d < 10 { v = v &* 10 &+ UInt64(d) } else { allDigits = false }
+          q += 1
+        }
+        var fe = q
+        if (q == limit || base[q] == nl) && fe > fs && base[fe - 1] == cr {
+          fe -= 1
+          allDigits = false  // the CR spoilt `v`: the commit phase parses the bytes instead
+        }
+        if nf < capacity {
+          let n = fe - digitsStart
+          // At most 18 digits cannot overflow; longer numbers take the general path.
+          if allDigits && n > 0 && n <= 18 {
+            let x = Int(truncatingIfNeeded: v)
+            spans[nf] = CSVFieldSpan(start: fs, end: fe, value: negative ? -x : x, flags: CSVFieldSpan.int)
+          } else {
+            spans[nf] = CSVFieldSpan(start: fs, end: fe, value: 0, flags: CSVFieldSpan.plain)
+          }
+        }
+        nf += 1
+        pos = q
+        if pos >= limit { break fields }
+        pos += 1
+        if base[q] == sep { continue fields }
+        break fields
+      }
+    }
+    out.fields = nf
+    out.next = pos
+    return out
+  }
+
+  /// A missing value: an empty field, or an unquoted missing token.
+  @inline(__always)
+  private func isMissing(_ f: CSVFieldSpan) -> Bool {
+    if f.flags >= CSVFieldSpan.quoted { return f.start == f.end }
+    return CSVField.isMissingToken(base + f.start, f.end - f.start)
+  }
+
+  /// The field's bytes with `""` escapes undone (in `scratch` when there were escapes).
+  private func withBytes<T>(
+    _ f: CSVFieldSpan, _ scratch: inout [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> T
+  ) -> T {
+    if f.flags != CSVFieldSpan.escaped {
+      return body(UnsafeBufferPointer(start: base + f.start, count: f.end - f.start))
+    }
+    scratch.removeAll(keepingCapacity: true)
+    var i = f.start
+    while i < f.end {
+      scratch.append(base[i])
+      i += base[i] == 0x22 ? 2 : 1
+    }
+    return scratch.withUnsafeBufferPointer(body)
+  }
+
+  /// The field as a `String` in the file's encoding, or `nil` for invalid UTF-8.
+  private func decode(_ f: CSVFieldSpan, _ scratch: inout [UInt8]) -> String? {
+    withBytes(f, &scratch) { b in Self.decode(b, encoding: encoding) }
+  }
+
+  /// The field's text for an error message (invalid UTF-8 replaced).
+  private func text(_ f: CSVFieldSpan, _ scratch: inout [UInt8]) -> String {
+    withBytes(f, &scratch) { b in Self.decode(b, encoding: encoding) ?? String(decoding: b, as: UTF8.self) }
+  }
+
+  /// Bytes as a `String`: UTF-8 validated (`nil` if invalid), or Latin-1 (each byte one scalar).
+  static func decode(_ b: UnsafeBufferPointer<UInt8>, encoding: CSVOptions.Encoding) -> String? {
+    switch encoding {
+    case .utf8:
+      return String(validating: b, as: UTF8.self)
+    case .latin1:
+      if !b.contains(where: { $0 >= 0x80 }) { return String(decoding: b, as: UTF8.self) }
+      var s = String.UnicodeScalarView()
+      for x in b { s.append(Unicode.Scalar(x)) }
+      return String(s)
+    }
+  }
+
+  /// A byte for a message: the character, or its hex code when not printable ASCII.
+  static func describe(_ b: UInt8) -> String {
+    b >= 0x20 && b < 0x7F ? String(UnicodeScalar(b)) : "\\x" + String(b, radix: 16, uppercase: true)
+  }
+}
