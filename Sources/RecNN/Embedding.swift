@@ -17,8 +17,7 @@ public final class Embedding {
   /// A table drawn from `N(0, std^2)` (0.01 by default, as NeuMF and GRU4Rec initialise theirs).
   public convenience init(
     count: Int, dim: Int, std: Float = 0.01, paddingIndex: Int? = nil, using rng: inout SeededGenerator
-  )
-  {
+  ) {
     var w = Tensor.normal(shape: [count, dim], std: std, using: &rng)
     if let p = paddingIndex {
       precondition(p >= 0 && p < count)

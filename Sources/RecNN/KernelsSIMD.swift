@@ -26,15 +26,18 @@ extension Kernels {
             // Two accumulators hide the FMA latency.
             while v &+ 1 < vecs {
               let off = v &* 8
-              acc0 += tp.loadUnaligned(fromByteOffset: (rowBase &+ off) &* 4, as: SIMD8<Float>.self)
+              acc0 +=
+                tp.loadUnaligned(fromByteOffset: (rowBase &+ off) &* 4, as: SIMD8<Float>.self)
                 * qp.loadUnaligned(fromByteOffset: off &* 4, as: SIMD8<Float>.self)
-              acc1 += tp.loadUnaligned(fromByteOffset: (rowBase &+ off &+ 8) &* 4, as: SIMD8<Float>.self)
+              acc1 +=
+                tp.loadUnaligned(fromByteOffset: (rowBase &+ off &+ 8) &* 4, as: SIMD8<Float>.self)
                 * qp.loadUnaligned(fromByteOffset: (off &+ 8) &* 4, as: SIMD8<Float>.self)
               v &+= 2
             }
             if v < vecs {
               let off = v &* 8
-              acc0 += tp.loadUnaligned(fromByteOffset: (rowBase &+ off) &* 4, as: SIMD8<Float>.self)
+              acc0 +=
+                tp.loadUnaligned(fromByteOffset: (rowBase &+ off) &* 4, as: SIMD8<Float>.self)
                 * qp.loadUnaligned(fromByteOffset: off &* 4, as: SIMD8<Float>.self)
             }
             var s = (acc0 + acc1).sum()

@@ -8,7 +8,9 @@ extension Kernels {
     dLogits: inout [Float], chunkLoss: inout [Double]
   ) {
     let rows = targets.count
-    for t in targets where t != ignoreIndex { precondition(t >= 0 && t < classes, "target \(t) of \(classes)") }
+    for t in targets where t != ignoreIndex {
+      precondition(t >= 0 && t < classes, "target \(t) of \(classes)")
+    }
     logits.withUnsafeBufferPointer { xb in
       dLogits.withUnsafeMutableBufferPointer { db in
         chunkLoss.withUnsafeMutableBufferPointer { lb in

@@ -13,7 +13,9 @@ public enum Loss {
   ///
   /// `l = max(x, 0) - x y + log(1 + exp(-|x|))` (the stable form of `-y log s(x) - (1-y) log(1-s(x))`);
   /// `dx = (sigmoid(x) - y) / n`. Shapes: `logits`, `targets`: any, equal counts; targets in [0, 1].
-  public static func binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor) -> (loss: Float, dLogits: Tensor) {
+  public static func binaryCrossEntropyWithLogits(logits: Tensor, targets: Tensor) -> (
+    loss: Float, dLogits: Tensor
+  ) {
     precondition(logits.count == targets.count)
     let n = logits.count
     guard n > 0 else { return (0, logits) }
@@ -33,7 +35,9 @@ public enum Loss {
   ///
   /// `-log sigmoid(z) = softplus(-z)`; `dPos = -sigmoid(-z) / n`, `dNeg = -dPos`.
   /// Shapes: `positive`, `negative`: `(n)` (one sampled negative per positive).
-  public static func bpr(positive: Tensor, negative: Tensor) -> (loss: Float, dPositive: Tensor, dNegative: Tensor) {
+  public static func bpr(positive: Tensor, negative: Tensor) -> (
+    loss: Float, dPositive: Tensor, dNegative: Tensor
+  ) {
     precondition(positive.count == negative.count)
     let n = positive.count
     guard n > 0 else { return (0, positive, negative) }
@@ -52,7 +56,9 @@ public enum Loss {
   }
 
   /// Mean squared error `mean((p - y)^2)`; `dp = 2 (p - y) / n`.
-  public static func meanSquaredError(predictions: Tensor, targets: Tensor) -> (loss: Float, dPredictions: Tensor) {
+  public static func meanSquaredError(predictions: Tensor, targets: Tensor) -> (
+    loss: Float, dPredictions: Tensor
+  ) {
     precondition(predictions.count == targets.count)
     let n = predictions.count
     guard n > 0 else { return (0, predictions) }

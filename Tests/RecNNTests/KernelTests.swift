@@ -12,9 +12,12 @@ import Testing
       let b = randomTensor([k * n + 5], seed: 2).scalars
       var c1 = randomTensor([m * n], seed: 3).scalars
       var c2 = c1
-      Kernels.gemm(transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, aOffset: 3, b: b, bOffset: 5, beta: 1, c: &c1)
+      Kernels.gemm(
+        transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, aOffset: 3, b: b, bOffset: 5, beta: 1,
+        c: &c1)
       Kernels.gemmReference(
-        transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, aOffset: 3, b: b, bOffset: 5, beta: 1, c: &c2)
+        transA: ta, transB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, aOffset: 3, b: b, bOffset: 5, beta: 1,
+        c: &c2)
       let err = zip(c1, c2).map { abs($0 - $1) }.max() ?? 0
       #expect(err < 1e-4 * Float(max(k, 1)).squareRoot(), "ta \(ta) tb \(tb)")
     }
@@ -55,7 +58,8 @@ import Testing
     Kernels.adamUpdate(
       p: &p1, g: g, m: &m1, v: &v1, stepSize: Float(0.01 / bc1), beta1: 0.9, beta2: 0.999,
       invSqrtBC2: Float(1 / bc2.squareRoot()), eps: 1e-8)
-    Kernels.adamUpdateReference(p: &p2, g: g, m: &m2, v: &v2, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: t)
+    Kernels.adamUpdateReference(
+      p: &p2, g: g, m: &m2, v: &v2, lr: 0.01, beta1: 0.9, beta2: 0.999, eps: 1e-8, step: t)
     #expect(zip(p1, p2).allSatisfy { abs($0 - $1) < 1e-5 })
     #expect(zip(v1, v2).allSatisfy { abs($0 - $1) < 1e-6 })
   }

@@ -80,7 +80,8 @@ import Testing
     _ = d.forward(x)
     let dx = d.backward(dOut)
     // Re-seeding reproduces the mask, so the objective is a fixed linear function of x.
-    #expect(gc.check(input: &x, dx: dx) { weightedSum(Dropout(p: 0.3, seed: 77).forward($0), dOut) } <= tolerance)
+    #expect(
+      gc.check(input: &x, dx: dx) { weightedSum(Dropout(p: 0.3, seed: 77).forward($0), dOut) } <= tolerance)
     let zeros = dx.scalars.filter { $0 == 0 }.count
     #expect(zeros > 0 && zeros < 40)
     let e = Dropout(p: 0.3, seed: 77)

@@ -16,7 +16,9 @@ import Testing
       expected -= Double(y.scalars[i]) * log(s) + (1 - Double(y.scalars[i])) * log(1 - s)
     }
     #expect(abs(Double(l) - expected / 9) < 1e-5)
-    #expect(gc.check(input: &x, dx: dx) { Double(Loss.binaryCrossEntropyWithLogits(logits: $0, targets: y).loss) } <= 1e-2)
+    #expect(
+      gc.check(input: &x, dx: dx) { Double(Loss.binaryCrossEntropyWithLogits(logits: $0, targets: y).loss) }
+        <= 1e-2)
   }
 
   @Test func bceIsFiniteAndExactAtPlusMinus400() {
@@ -38,7 +40,8 @@ import Testing
     #expect(abs(Double(l) - expected / 6) < 1e-5)
     #expect(dn.scalars == dp.scalars.map { -$0 })
     #expect(gc.check(input: &pos, dx: dp) { Double(Loss.bpr(positive: $0, negative: neg).loss) } <= 1e-2)
-    let e = Loss.bpr(positive: Tensor(shape: [2], scalars: [400, -400]), negative: Tensor(shape: [2], scalars: [-400, 400]))
+    let e = Loss.bpr(
+      positive: Tensor(shape: [2], scalars: [400, -400]), negative: Tensor(shape: [2], scalars: [-400, 400]))
     #expect(e.loss == 400)  // (0 + 800) / 2
     #expect(e.dPositive.scalars == [0, -0.5])
   }
@@ -49,7 +52,8 @@ import Testing
     let (l, d) = Loss.meanSquaredError(predictions: p, targets: y)
     let expected = zip(p.scalars, y.scalars).map { Double($0 - $1) * Double($0 - $1) }.reduce(0, +) / 5
     #expect(abs(Double(l) - expected) < 1e-6)
-    #expect(gc.check(input: &p, dx: d) { Double(Loss.meanSquaredError(predictions: $0, targets: y).loss) } <= 1e-2)
+    #expect(
+      gc.check(input: &p, dx: d) { Double(Loss.meanSquaredError(predictions: $0, targets: y).loss) } <= 1e-2)
   }
 
   @Test func softmaxCrossEntropyWithIgnoredRows() {
@@ -63,7 +67,8 @@ import Testing
     }
     #expect(abs(Double(l) - expected / 3) < 1e-5)
     #expect((0..<7).allSatisfy { d[1, $0] == 0 })
-    #expect(gc.check(input: &x, dx: d) { Double(Loss.softmaxCrossEntropy(logits: $0, targets: t).loss) } <= 1e-2)
+    #expect(
+      gc.check(input: &x, dx: d) { Double(Loss.softmaxCrossEntropy(logits: $0, targets: t).loss) } <= 1e-2)
   }
 
   @Test func softmaxExtremesAndZeroRows() {
@@ -72,7 +77,8 @@ import Testing
     #expect(abs(z.loss - log(4)) < 1e-6)
     #expect(z.dLogits.scalars == [0.25, 0.25, -0.75, 0.25])
     // Logits at +-400: the target at -400 against one at +400 costs 800.
-    let e = Loss.softmaxCrossEntropy(logits: Tensor(shape: [1, 3], scalars: [400, -400, -400]), targets: [1])
+    let e = Loss.softmaxCrossEntropy(
+      logits: Tensor(shape: [1, 3], scalars: [400, -400, -400]), targets: [1])
     #expect(e.loss == 800 && e.dLogits.scalars == [1, -1, 0])
     // Every row ignored: zero loss, zero gradient.
     let none = Loss.softmaxCrossEntropy(logits: Tensor(shape: [2, 3], repeating: 1), targets: [-1, -1])
@@ -93,7 +99,9 @@ import Testing
     let all = Loss.softmaxCrossEntropy(logits: x, targets: t).loss
     var s = 0.0
     for r in 0..<64 {
-      s += Double(Loss.softmaxCrossEntropy(logits: Tensor(shape: [1, 1100], scalars: Array(x.row(r))), targets: [t[r]]).loss)
+      s += Double(
+        Loss.softmaxCrossEntropy(logits: Tensor(shape: [1, 1100], scalars: Array(x.row(r))), targets: [t[r]])
+          .loss)
     }
     #expect(abs(Double(all) - s / 64) < 1e-4)
   }

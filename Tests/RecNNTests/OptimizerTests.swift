@@ -29,7 +29,8 @@ import Testing
   @Test func adamAndAdamWTenStepsAgainstHandRecurrence() {
     for decoupled in [false, true] {
       let p = param([0.3, -0.7, 1.1], grads: [0, 0, 0])
-      let opt = Adam(learningRate: 0.05, beta1: 0.8, beta2: 0.95, epsilon: 1e-6, weightDecay: 0.1, decoupled: decoupled)
+      let opt = Adam(
+        learningRate: 0.05, beta1: 0.8, beta2: 0.95, epsilon: 1e-6, weightDecay: 0.1, decoupled: decoupled)
       var w: [Double] = [0.3, -0.7, 1.1]
       var m = [0.0, 0, 0]
       var v = [0.0, 0, 0]
@@ -47,7 +48,9 @@ import Testing
           w[i] -= 0.05 * mh / (vh.squareRoot() + 1e-6)
         }
       }
-      for i in 0..<3 { #expect(abs(Double(p.value.scalars[i]) - w[i]) < 1e-5, "decoupled \(decoupled) i \(i)") }
+      for i in 0..<3 {
+        #expect(abs(Double(p.value.scalars[i]) - w[i]) < 1e-5, "decoupled \(decoupled) i \(i)")
+      }
     }
   }
 

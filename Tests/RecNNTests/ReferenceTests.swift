@@ -38,7 +38,9 @@ import Testing
   }
 
   /// Largest absolute difference, checked against 1e-4 with shapes equal.
-  func expectClose(_ got: Tensor, _ want: Flat, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) {
+  func expectClose(
+    _ got: Tensor, _ want: Flat, _ what: String, sourceLocation: SourceLocation = #_sourceLocation
+  ) {
     #expect(got.count == want.data.count, "\(what): count", sourceLocation: sourceLocation)
     let err = zip(got.scalars, want.data).map { abs(Double($0) - $1) }.max() ?? 0
     #expect(err <= 1e-4, "\(what): max abs error \(err)", sourceLocation: sourceLocation)

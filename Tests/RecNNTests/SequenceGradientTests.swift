@@ -24,7 +24,9 @@ import Testing
     #expect(gc.check(input: &x, dx: dx, loss: loss) <= 1e-2)
     // Padding: zero outputs past the end; the empty sequence keeps the zero state.
     for b in 0..<3 {
-      for t in lengths[b]..<4 { #expect((0..<5).allSatisfy { outputs[b, t, $0] == 0 && dx[b, t, $0 % 3] == 0 }) }
+      for t in lengths[b]..<4 {
+        #expect((0..<5).allSatisfy { outputs[b, t, $0] == 0 && dx[b, t, $0 % 3] == 0 })
+      }
       if lengths[b] == 0 { #expect((0..<5).allSatisfy { last[b, $0] == 0 }) }
       if lengths[b] > 0 { #expect((0..<5).allSatisfy { last[b, $0] == outputs[b, lengths[b] - 1, $0] }) }
     }
