@@ -26,9 +26,15 @@ import Testing
     let x, weightIH, weightHH, biasIH, biasHH, dOutputs, dLast: Flat
     let outputs, last, dx, dWeightIH, dWeightHH, dBiasIH, dBiasHH: Flat
   }
+  struct CaserCase: Decodable {
+    let heights: [Int]
+    let x, dOut, out, dx, vWeight, vBias, dVWeight, dVBias: Flat
+    let hWeights, hBiases, dHWeights, dHBiases: [Flat]
+  }
   struct File: Decodable {
     let neumf: NeuMFCase
     let gru: GRUCase
+    let caser: CaserCase
   }
 
   static func load() throws -> File {
@@ -106,5 +112,46 @@ import Testing
     expectClose(gru.weightHH.grad, c.dWeightHH, "dWeightHH")
     expectClose(gru.biasIH.grad, c.dBiasIH, "dBiasIH")
     expectClose(gru.biasHH.grad, c.dBiasHH, "dBiasHH")
+  }
+
+  /// Caser's block: vertical filters, and horizontal filters of heights 1, 2, 3 with ReLU and
+  /// max-pooling over time, concatenated.
+  @Test func caserBlockMatchesPyTorch() throws {
+    let c = try Self.load().caser
+    let (B, L, d) = (c.x.shape[0], c.x.shape[1], c.x.shape[2])
+    var rng = SeededGenerator(seed: 1)
+    let vertical = VerticalConvolution(length: L, filters: c.vWeight.shape[0], using: &rng)
+    vertical.weight.value = c.vWeight.tensor.reshaped([c.vWeight.shape[0], L])
+    vertical.bias.value = c.vBias.tensor
+    let horizontal = c.heights.enumerated().map { i, h in
+      let conv = HorizontalConvolution(height: h, dim: d, filters: c.hWeights[i].shape[0], using: &rng)
+      conv.weight.value = c.hWeights[i].tensor.reshaped(conv.weight.value.shape)
+      conv.bias.value = c.hBiases[i].tensor
+      return conv
+    }
+    let relus = horizontal.map { _ in ReLU() }
+    let pools = horizontal.map { _ in MaxPoolOverTime() }
+    let cat = Concat()
+    let x = c.x.tensor
+    let v = vertical.forward(x)
+    let pooled = (0..<horizontal.count).map {
+      pools[$0].forward(relus[$0].forward(horizontal[$0].forward(x)))
+    }
+    let out = cat.forward([v.reshaped([B, v.count / B])] + pooled)
+    expectClose(out, c.out, "out")
+
+    let parts = cat.backward(c.dOut.tensor)
+    var dx = vertical.backward(parts[0].reshaped(v.shape))
+    for k in 0..<horizontal.count {
+      let dk = horizontal[k].backward(relus[k].backward(pools[k].backward(parts[k + 1])))
+      for i in 0..<dx.count { dx.scalars[i] += dk.scalars[i] }
+    }
+    expectClose(dx, c.dx, "dx")
+    expectClose(vertical.weight.grad, c.dVWeight, "dVWeight")
+    expectClose(vertical.bias.grad, c.dVBias, "dVBias")
+    for k in 0..<horizontal.count {
+      expectClose(horizontal[k].weight.grad, c.dHWeights[k], "dHWeight h=\(c.heights[k])")
+      expectClose(horizontal[k].bias.grad, c.dHBiases[k], "dHBias h=\(c.heights[k])")
+    }
   }
 }

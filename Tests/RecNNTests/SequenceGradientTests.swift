@@ -68,3 +68,46 @@ import Testing
     #expect(one == train(threads: 1))  // and rerunning is identical
   }
 }
+
+/// Finite-difference checks of Caser's convolutions with several filter heights and the pooling.
+@Suite struct ConvolutionGradientTests {
+  let gc = GradientCheck()
+
+  @Test(arguments: [1, 2, 3, 5])
+  func horizontalWithPooling(height: Int) {
+    var rng = SeededGenerator(seed: UInt64(30 + height))
+    let conv = HorizontalConvolution(height: height, dim: 4, filters: 3, using: &rng)
+    let act = Tanh()
+    let pool = MaxPoolOverTime()
+    var x = randomTensor([2, 5, 4], seed: 40)
+    let dOut = randomTensor([2, 3], seed: 41)
+    let loss: (Tensor) -> Double = { weightedSum(pool.forward(act.forward(conv.forward($0))), dOut) }
+    _ = loss(x)
+    let dx = conv.backward(act.backward(pool.backward(dOut)))
+    #expect(gc.check(conv.weight) { loss(x) } <= 1e-2)
+    #expect(gc.check(conv.bias) { loss(x) } <= 1e-2)
+    #expect(gc.check(input: &x, dx: dx, loss: loss) <= 1e-2)
+  }
+
+  @Test func horizontalTallerThanSequenceGivesNoSteps() {
+    var rng = SeededGenerator(seed: 1)
+    let conv = HorizontalConvolution(height: 4, dim: 2, filters: 3, using: &rng)
+    let y = conv.forward(randomTensor([2, 3, 2], seed: 2))
+    #expect(y.shape == [2, 0, 3])
+    let pooled = MaxPoolOverTime().forward(y)
+    #expect(pooled.shape == [2, 3] && pooled.scalars.allSatisfy { $0 == 0 })
+  }
+
+  @Test func vertical() {
+    var rng = SeededGenerator(seed: 50)
+    let conv = VerticalConvolution(length: 5, filters: 3, using: &rng)
+    var x = randomTensor([2, 5, 4], seed: 51)
+    let dOut = randomTensor([2, 3, 4], seed: 52)
+    _ = conv.forward(x)
+    let dx = conv.backward(dOut)
+    let loss: (Tensor) -> Double = { weightedSum(conv.forward($0), dOut) }
+    #expect(gc.check(conv.weight) { loss(x) } <= 1e-2)
+    #expect(gc.check(conv.bias) { loss(x) } <= 1e-2)
+    #expect(gc.check(input: &x, dx: dx, loss: loss) <= 1e-2)
+  }
+}

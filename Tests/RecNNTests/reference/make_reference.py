@@ -98,9 +98,38 @@ def gru():
     }
 
 
+def caser():
+    """Caser's convolution block (Tang and Wang 2018): horizontal filters of heights 1, 2, 3
+    over an L x d embedding matrix, ReLU, max-pool over time; a vertical L x 1 filter bank.
+    Output = cat(vertical.view(B, -1), pooled horizontal), objective sum(out * dOut)."""
+    B, L, d, nh, nv = 2, 5, 3, 2, 2
+    heights = [1, 2, 3]
+    x = f32(B, L, d).requires_grad_(True)
+    hw = [f32(nh, 1, h, d, scale=0.6).requires_grad_(True) for h in heights]
+    hb = [f32(nh, scale=0.3).requires_grad_(True) for _ in heights]
+    vw = f32(nv, 1, L, 1, scale=0.6).requires_grad_(True)
+    vb = f32(nv, scale=0.3).requires_grad_(True)
+    img = x.unsqueeze(1)  # (B, 1, L, d)
+    out_v = torch.nn.functional.conv2d(img, vw, vb).reshape(B, -1)  # (B, nv * d)
+    pooled = []
+    for w, b in zip(hw, hb):
+        c = torch.relu(torch.nn.functional.conv2d(img, w, b).squeeze(3))  # (B, nh, L - h + 1)
+        pooled.append(torch.nn.functional.max_pool1d(c, c.size(2)).squeeze(2))  # (B, nh)
+    out = torch.cat([out_v] + pooled, dim=1)
+    d_out = f32(*out.shape)
+    (out * d_out).sum().backward()
+    return {
+        "heights": heights, "x": flat(x), "dOut": flat(d_out), "out": flat(out), "dx": flat(x.grad),
+        "hWeights": [flat(w) for w in hw], "hBiases": [flat(b) for b in hb],
+        "vWeight": flat(vw), "vBias": flat(vb),
+        "dHWeights": [flat(w.grad) for w in hw], "dHBiases": [flat(b.grad) for b in hb],
+        "dVWeight": flat(vw.grad), "dVBias": flat(vb.grad),
+    }
+
+
 if __name__ == "__main__":
     torch.set_default_dtype(torch.float64)
-    result = {"torch": torch.__version__, "neumf": neumf(), "gru": gru()}
+    result = {"torch": torch.__version__, "neumf": neumf(), "gru": gru(), "caser": caser()}
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "reference.json")
     with open(path, "w") as f:
         json.dump(result, f)
