@@ -16,7 +16,8 @@ let package = Package(
   targets: [
     // MARK: - Engine (no terminal, no I/O beyond files)
     .target(name: "RecData"),
-    .target(name: "RecNN", dependencies: ["RecData"]),
+    .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
+    .target(name: "RecNN", dependencies: ["RecData", "COpenBLAS"]),
 
     // MARK: - Rendering
     .target(name: "RecTerm"),

@@ -1,1 +1,0 @@
-// RecNN module marker; replaced as the module grows.
