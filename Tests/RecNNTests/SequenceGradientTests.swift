@@ -111,3 +111,54 @@ import Testing
     #expect(gc.check(input: &x, dx: dx, loss: loss) <= 1e-2)
   }
 }
+
+/// LayerNorm and the sequence poolings: gradient checks, constant rows, length 0 and 1.
+@Suite struct NormPoolGradientTests {
+  let gc = GradientCheck()
+
+  @Test func layerNorm() {
+    let ln = LayerNorm(dim: 6)
+    ln.gamma.value = randomTensor([6], seed: 60)
+    ln.beta.value = randomTensor([6], seed: 61)
+    var x = randomTensor([4, 6], seed: 62, scale: 2)
+    let dOut = randomTensor([4, 6], seed: 63)
+    _ = ln.forward(x)
+    let dx = ln.backward(dOut)
+    let loss: (Tensor) -> Double = { weightedSum(ln.forward($0), dOut) }
+    #expect(gc.check(ln.gamma) { loss(x) } <= 1e-2)
+    #expect(gc.check(ln.beta) { loss(x) } <= 1e-2)
+    #expect(gc.check(input: &x, dx: dx, loss: loss) <= 1e-2)
+    // An all-zero (constant) row normalises to 0, so the output is beta exactly.
+    let y = ln.forward(Tensor(shape: [1, 6]))
+    #expect(y.scalars == ln.beta.value.scalars)
+  }
+
+  @Test func meanPoolingWithLengths() {
+    let pool = MeanPooling()
+    var x = randomTensor([3, 4, 2], seed: 70)
+    let lengths = [4, 1, 0]
+    let dOut = randomTensor([3, 2], seed: 71)
+    let y = pool.forward(x, lengths: lengths)
+    #expect(y[1, 0] == x[1, 0, 0] && y[2, 1] == 0)  // length 1: the item itself; length 0: zeros
+    let dx = pool.backward(dOut)
+    #expect(gc.check(input: &x, dx: dx) { weightedSum(pool.forward($0, lengths: lengths), dOut) } <= 1e-2)
+  }
+
+  @Test func attentionPoolingWithLengths() {
+    var rng = SeededGenerator(seed: 80)
+    let pool = AttentionPooling(dim: 3, using: &rng)
+    var x = randomTensor([3, 4, 3], seed: 81, scale: 2)
+    let lengths = [4, 1, 0]
+    let dOut = randomTensor([3, 3], seed: 82)
+    let y = pool.forward(x, lengths: lengths)
+    #expect((0..<3).allSatisfy { y[1, $0] == x[1, 0, $0] && y[2, $0] == 0 })
+    let dx = pool.backward(dOut)
+    let loss: (Tensor) -> Double = { weightedSum(pool.forward($0, lengths: lengths), dOut) }
+    #expect(gc.check(pool.query) { loss(x) } <= 1e-2)
+    #expect(gc.check(input: &x, dx: dx, loss: loss) <= 1e-2)
+    // Scores of +-400 stay finite (softmax is shifted by the max).
+    pool.query.value = Tensor(shape: [3], scalars: [400, 0, 0])
+    let big = pool.forward(Tensor(shape: [1, 2, 3], scalars: [1, 0, 0, -1, 0, 0]), lengths: [2])
+    #expect(big.scalars == [1, 0, 0])
+  }
+}
