@@ -15,15 +15,15 @@ let package = Package(
   ],
   targets: [
     // MARK: - Engine (no terminal, no I/O beyond files)
-    .target(name: "RecData"),
+    .target(name: "RecData", exclude: ["README.md"]),
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
-    .target(name: "RecNN", dependencies: ["RecData", "COpenBLAS"]),
+    .target(name: "RecNN", dependencies: ["RecData", "COpenBLAS"], exclude: ["README.md"]),
 
     // MARK: - Rendering
-    .target(name: "RecTerm"),
+    .target(name: "RecTerm", exclude: ["README.md"]),
 
     // MARK: - Language and session
-    .target(name: "Notebook", dependencies: ["RecData", "RecTerm"]),
+    .target(name: "Notebook", dependencies: ["RecData", "RecTerm"], exclude: ["README.md"]),
 
     // MARK: - System libraries
     .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
@@ -45,6 +45,6 @@ let package = Package(
     .testTarget(name: "RecDataTests", dependencies: ["RecData", "TestSupport"]),
     .testTarget(name: "RecTermTests", dependencies: ["RecTerm"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "RecData", "TestSupport"]),
-    .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"]),
+    .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"], exclude: ["reference"]),
   ]
 )

@@ -65,19 +65,28 @@ enum InspectCommands {
       }
       let summaries = t.describe()
       var rows: [[String]] = []
+      var frequent: [[String]] = []
       for d in summaries {
         let num: (Double?) -> String = { $0.map(Fmt.stat) ?? "" }
-        let top = d.top.prefix(3).map { "\(Fmt.cell($0.value)) (\(Fmt.int($0.count)))" }.joined(separator: ", ")
+        let val: (Value?) -> String = { v in v.map { $0.number.map(Fmt.stat) ?? Fmt.cell($0) } ?? "" }
         rows.append([
-          d.name, d.type.rawValue, Fmt.int(d.count), Fmt.int(d.missing), Fmt.int(d.distinct), num(d.min), num(d.max),
-          num(d.mean), num(d.std), top,
+          d.name, d.type.rawValue, Fmt.int(d.count), Fmt.int(d.missing), Fmt.int(d.distinct), val(d.min), val(d.max),
+          num(d.mean), num(d.std),
         ])
+        frequent.append([d.name] + d.top.prefix(3).map { "\(Fmt.cell($0.value)) (\(Fmt.int($0.count)))" })
       }
+      let width = frequent.map(\.count).max() ?? 1
+      frequent = frequent.map { $0 + Array(repeating: "", count: width - $0.count) }
       return CellOutput([
         .table(
           TableBlock(
-            headers: ["column", "type", "count", "missing", "distinct", "min", "max", "mean", "std", "most frequent"],
-            numeric: [false, false, true, true, true, true, true, true, true, false], rows: rows))
+            headers: ["column", "type", "count", "missing", "distinct", "min", "max", "mean", "std"],
+            numeric: [false, false, true, true, true, true, true, true, true], rows: rows)),
+        .text(""),
+        .table(
+          TableBlock(
+            headers: ["column"] + ["most frequent", "2nd", "3rd"].prefix(width - 1),
+            numeric: Array(repeating: false, count: width), rows: frequent)),
       ])
     })
 }

@@ -1,3 +1,4 @@
+import Foundation
 import RecTerm
 
 /// Renders a ``CellOutput`` to output lines at a width, through RecTerm.
@@ -14,12 +15,33 @@ public struct OutputRenderer: Sendable {
 
   var style: RenderStyle { RenderStyle(width: max(width, 1), unicode: unicode, color: color) }
 
+  /// Breaks a message longer than the width at spaces; continuation lines are
+  /// indented two spaces. A word longer than the width stays whole.
+  func wrap(_ line: String) -> [String] {
+    guard TextWidth.of(line) > width, width >= 20 else { return [line] }
+    var out: [String] = []
+    var current = ""
+    for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+      let candidate = current.isEmpty ? String(word) : current + " " + word
+      if TextWidth.of(candidate) > width, !current.trimmingCharacters(in: .whitespaces).isEmpty {
+        out.append(current)
+        current = "  " + word
+      } else {
+        current = candidate
+      }
+    }
+    out.append(current)
+    return out
+  }
+
   public func render(_ output: CellOutput) -> [OutputLine] {
     var lines: [OutputLine] = []
     for block in output.blocks {
       switch block {
       case .text(let s):
-        for l in s.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(OutputLine(.stable, String(l))) }
+        for l in s.split(separator: "\n", omittingEmptySubsequences: false) {
+          lines += wrap(String(l)).map { OutputLine(.stable, $0) }
+        }
       case .warning(let s):
         lines.append(OutputLine(.stable, "warning: " + s))
       case .volatile(let s):

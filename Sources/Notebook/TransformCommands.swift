@@ -1,3 +1,4 @@
+import Foundation
 import RecData
 
 /// `normalize`, `feature`, `onehot`, `join`: new and rescaled columns.
@@ -36,8 +37,26 @@ enum TransformCommands {
         try t.normalized(col, method: method, by: a.text("by"), into: into)
       }
       let target = try CleanCommands.commit(&s, a, input: name, result, step: "normalize \(col) \(method.rawValue)")
-      return .text("\(target).\(into ?? col): \(report.summary)")
+      return .text("\(target).\(into ?? col): \(summary(report))")
     })
+
+  /// What a normalization did, with the parameters a reader needs to apply it again.
+  static func summary(_ r: NormalizeReport) -> String {
+    let p = r.overall
+    let per = r.group.map { " per \($0) (\(Fmt.count(r.groups.count, "group")))" } ?? ""
+    switch r.method {
+    case .minmax:
+      return "minmax\(per): min \(Fmt.stat(p.min)), max \(Fmt.stat(p.max)) -> [0, 1]"
+    case .zscore:
+      return "zscore\(per): mean \(Fmt.stat(p.mean)), std \(Fmt.stat(p.std))"
+    case .log1p:
+      return "log1p: [\(Fmt.stat(p.min)), \(Fmt.stat(p.max))] -> [\(Fmt.stat(log1p(p.min))), \(Fmt.stat(log1p(p.max)))]"
+    case .sum:
+      return "sum: divided by the total \(Fmt.stat(p.total))"
+    case .userMean:
+      return "user-mean\(per): centred on each group's mean (overall mean \(Fmt.stat(p.mean)))"
+    }
+  }
 
   static let feature = Command(
     name: "feature", group: .transform, summary: "Add a column computed from an expression",
