@@ -57,7 +57,8 @@
 /// other `base = events - duplicates` rows are real events. Every user gets one, and the
 /// remaining `base - users` go to users drawn with Zipf-like activity: a random permutation
 /// ranks users and user of rank `k` has weight `(k + 20)^-1.5`. At the default size a
-/// quarter of the users have fewer than 3 events and the busiest about 1,200.
+/// fifth of the users have fewer than 3 events, the median user has 5 and the busiest
+/// about 1,300.
 ///
 /// **Sessions.** A user's events are cut into sessions of `1 + Geometric(0.25)` events
 /// (mean 4; the last one takes what is left). Session starts are uniform over the first 89
@@ -96,7 +97,8 @@
 ///   the id with a trailing space, or the id in lower case, cycling with `k / 2`. A valid id
 ///   matches `^U[0-9]{4,}$` (`^P[0-9]{4,}$`).
 /// - **Ratings:** `P * 3 / 100` (3%) purchases have no rating; `base / 500` (0.2% of rows)
-///   other purchases have an out-of-range rating, cycling through 0, 6, 9, -1.
+///   other purchases have an out-of-range rating, cycling through 0, 6, 9, -1 (fewer in
+///   a tiny sample without enough purchases: ``dirt`` has the true counts).
 /// - **Users:** `users / 50` (2%) users have no age, `users / 100` (1%) no gender.
 ///
 /// All dirty rows are distinct base rows, so the counts add up exactly.
