@@ -51,7 +51,8 @@
 /// `t` is -1.5 / 0 / +1.5 for bargain / regular / premium users (so premium users buy the
 /// dearer brands, bargain users the cheaper ones, in every category). Draws are exact
 /// (cumulative weights and a binary search); an item not yet introduced at the event's
-/// time is redrawn.
+/// time is redrawn (after 64 such draws in a row, practically never, the most popular
+/// item of the category, or of the catalogue, is taken).
 ///
 /// **How many events.** `duplicates = events / 50` rows are duplicates (see the dirt); the
 /// other `base = events - duplicates` rows are real events. Every user gets one, and the
@@ -147,6 +148,27 @@ public struct ShopSample: Sendable {
   /// The ids of the items introduced late (at ``lateFrom`` or after), sorted.
   public let lateItems: [String]
   public let dirt: Dirt
+
+  /// The names of the three tables, in the order a tutorial introduces them.
+  public static let tableNames = ["events", "items", "users"]
+
+  /// The table called `name` (one of ``tableNames``), for `load events from sample:shop`.
+  ///
+  /// - Throws: ``DataError/invalidArgument(_:)`` naming the tables, and the closest one
+  ///   when the name looks like a typo.
+  public func table(_ name: String) throws(DataError) -> Table {
+    switch name {
+    case "events": return events
+    case "items": return items
+    case "users": return users
+    default:
+      var message = "sample:shop has no table '\(name)' (tables: \(Self.tableNames.joined(separator: ", ")))"
+      if let best = Suggest.closest(to: name, in: Self.tableNames).first {
+        message += "; did you mean '\(best)'?"
+      }
+      throw .invalidArgument(message)
+    }
+  }
 
   /// 2026-01-01 00:00:00 UTC, the start of the event window.
   public static let startTime = 1_767_225_600
