@@ -51,13 +51,15 @@
 /// `t` is -1.5 / 0 / +1.5 for bargain / regular / premium users (so premium users buy the
 /// dearer brands, bargain users the cheaper ones, in every category). Draws are exact
 /// (cumulative weights and a binary search); an item not yet introduced at the event's
-/// time is redrawn.
+/// time is redrawn (after 64 such draws in a row, practically never, the most popular
+/// item of the category, or of the catalogue, is taken).
 ///
 /// **How many events.** `duplicates = events / 50` rows are duplicates (see the dirt); the
 /// other `base = events - duplicates` rows are real events. Every user gets one, and the
 /// remaining `base - users` go to users drawn with Zipf-like activity: a random permutation
 /// ranks users and user of rank `k` has weight `(k + 20)^-1.5`. At the default size a
-/// quarter of the users have fewer than 3 events and the busiest about 1,200.
+/// fifth of the users have fewer than 3 events, the median user has 5 and the busiest
+/// about 1,300.
 ///
 /// **Sessions.** A user's events are cut into sessions of `1 + Geometric(0.25)` events
 /// (mean 4; the last one takes what is left). Session starts are uniform over the first 89
@@ -96,7 +98,8 @@
 ///   the id with a trailing space, or the id in lower case, cycling with `k / 2`. A valid id
 ///   matches `^U[0-9]{4,}$` (`^P[0-9]{4,}$`).
 /// - **Ratings:** `P * 3 / 100` (3%) purchases have no rating; `base / 500` (0.2% of rows)
-///   other purchases have an out-of-range rating, cycling through 0, 6, 9, -1.
+///   other purchases have an out-of-range rating, cycling through 0, 6, 9, -1 (fewer in
+///   a tiny sample without enough purchases: ``dirt`` has the true counts).
 /// - **Users:** `users / 50` (2%) users have no age, `users / 100` (1%) no gender.
 ///
 /// All dirty rows are distinct base rows, so the counts add up exactly.
@@ -145,6 +148,27 @@ public struct ShopSample: Sendable {
   /// The ids of the items introduced late (at ``lateFrom`` or after), sorted.
   public let lateItems: [String]
   public let dirt: Dirt
+
+  /// The names of the three tables, in the order a tutorial introduces them.
+  public static let tableNames = ["events", "items", "users"]
+
+  /// The table called `name` (one of ``tableNames``), for `load events from sample:shop`.
+  ///
+  /// - Throws: ``DataError/invalidArgument(_:)`` naming the tables, and the closest one
+  ///   when the name looks like a typo.
+  public func table(_ name: String) throws(DataError) -> Table {
+    switch name {
+    case "events": return events
+    case "items": return items
+    case "users": return users
+    default:
+      var message = "sample:shop has no table '\(name)' (tables: \(Self.tableNames.joined(separator: ", ")))"
+      if let best = Suggest.closest(to: name, in: Self.tableNames).first {
+        message += "; did you mean '\(best)'?"
+      }
+      throw .invalidArgument(message)
+    }
+  }
 
   /// 2026-01-01 00:00:00 UTC, the start of the event window.
   public static let startTime = 1_767_225_600

@@ -224,6 +224,24 @@ func badParametersAreRejected(users: Int, items: Int, events: Int, mentions: Str
   }
 }
 
+@Test func tablesByName() throws {
+  let s = try shop.get()
+  #expect(try s.table("events") == s.events)
+  #expect(try s.table("items") == s.items)
+  #expect(try s.table("users") == s.users)
+  #expect(
+    throws: DataError.invalidArgument(
+      "sample:shop has no table 'evnts' (tables: events, items, users); did you mean 'events'?")
+  ) {
+    _ = try s.table("evnts")
+  }
+  #expect(
+    throws: DataError.invalidArgument("sample:shop has no table 'basket' (tables: events, items, users)")
+  ) {
+    _ = try s.table("basket")
+  }
+}
+
 @Test func minimumEventsIsTheSmallestThatWorks() throws {
   for users in [1, 2, 49, 50, 51, 2_000] {
     let least = ShopSample.minimumEvents(users: users)
