@@ -1,9 +1,14 @@
 import Foundation
 import RecData
+import Synchronization
 
 /// `load`: tables from CSV/TSV files, MovieLens files and the built-in samples.
 enum LoadCommands {
   static let all: [Command] = [load]
+
+  /// The last generated sample: a notebook loads events, users and items of the same
+  /// sample in three cells, and generating it is deterministic, so it is made once.
+  static let sampleCache = Mutex<(ShopSample.Parameters, ShopSample)?>(nil)
 
   static let samples = ["sample:shop", "sample:shop/events", "sample:shop/users", "sample:shop/items"]
 
@@ -87,7 +92,12 @@ enum LoadCommands {
     if let v = a.int("events") { p.events = v }
     p.seed = a.int("seed").map { UInt64($0) } ?? s.seed
     let sample: ShopSample
-    do { sample = try ShopSample.generate(p) } catch { throw NotebookError(error) }
+    if let cached = sampleCache.withLock({ $0?.0 == p ? $0?.1 : nil }) {
+      sample = cached
+    } else {
+      do { sample = try ShopSample.generate(p) } catch { throw NotebookError(error) }
+      sampleCache.withLock { $0 = (p, sample) }
+    }
     switch path {
     case "sample:shop/users": return sample.users
     case "sample:shop/items": return sample.items

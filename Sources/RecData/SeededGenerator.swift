@@ -68,12 +68,10 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     return Int(m.high)
   }
 
-  /// A standard normal draw (Box-Muller; one of the pair is discarded for simplicity).
+  /// A standard normal draw (Marsaglia's polar method through ``PortableMath``, whose
+  /// `log` gives the same bits on every platform, unlike the C library's).
   public mutating func nextGaussian() -> Double {
-    var u = nextDouble()
-    while u <= .leastNormalMagnitude { u = nextDouble() }
-    let v = nextDouble()
-    return (-2 * _log(u)).squareRoot() * _cos(2 * .pi * v)
+    PortableMath.gaussian(&self)
   }
 
   /// Fisher-Yates shuffle in place, the same permutation on every machine.
@@ -85,13 +83,3 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     }
   }
 }
-
-#if canImport(Glibc)
-  import Glibc
-  @inline(__always) private func _log(_ x: Double) -> Double { Glibc.log(x) }
-  @inline(__always) private func _cos(_ x: Double) -> Double { Glibc.cos(x) }
-#else
-  import Darwin
-  @inline(__always) private func _log(_ x: Double) -> Double { Darwin.log(x) }
-  @inline(__always) private func _cos(_ x: Double) -> Double { Darwin.cos(x) }
-#endif

@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@testable import Notebook
+
+/// Every example that `help VERB` shows is run here, so help never shows a cell that fails.
+@Suite struct HelpExampleTests {
+  /// A session with the tables the examples name: events, users and items of a small shop,
+  /// and MovieLens ratings when the data is present.
+  static let prepared: Runner = {
+    var r = Runner()
+    for cell in [
+      "load events from sample:shop users=80 items=40 events=1500",
+      "load users from sample:shop/users users=80 items=40 events=1500",
+      "load items from sample:shop/items users=80 items=40 events=1500",
+    ] {
+      _ = r.run(cell)
+    }
+    if FileManager.default.fileExists(atPath: "../shared/data/ml-100k/u.data") {
+      _ = r.run("load ratings from ../shared/data/ml-100k/u.data")
+    }
+    return r
+  }()
+
+  static var examples: [String] { CommandTable.standard.commands.flatMap(\.examples) }
+
+  @Test(arguments: examples)
+  func exampleRuns(_ example: String) {
+    var r = Self.prepared
+    if example.contains("ratings"), r.session.tables["ratings"] == nil, !example.hasPrefix("load") {
+      print("skipping '\(example)': MovieLens 100K not found at ../shared/data/ml-100k")
+      return
+    }
+    if example.contains("ml-100k"), !FileManager.default.fileExists(atPath: "../shared/data/ml-100k/u.data") {
+      print("skipping '\(example)': MovieLens 100K not found")
+      return
+    }
+    switch r.run(example) {
+    case .success(let lines): #expect(!lines.isEmpty, "\(example) printed nothing")
+    case .empty: Issue.record("\(example) is not a cell")
+    case .failure(let e):
+      Issue.record("\(example) failed: \(Diagnostic.render(e, in: CellSource(example)).joined(separator: "\n"))")
+    }
+  }
+
+  @Test func everyVerbHasAnExampleAndASummary() {
+    for c in CommandTable.standard.commands {
+      #expect(!c.examples.isEmpty, "\(c.name) has no example")
+      #expect(!c.summary.isEmpty, "\(c.name) has no summary")
+      #expect(c.examples.allSatisfy { $0.hasPrefix(c.name) }, "\(c.name): an example uses another verb")
+    }
+  }
+
+  @Test func helpListsEveryVerbByGroup() {
+    let text = HelpText.overview(CommandTable.standard).joined(separator: "\n")
+    for c in CommandTable.standard.commands { #expect(text.contains(c.name)) }
+    for g in Command.Group.allCases { #expect(text.contains(g.rawValue)) }
+  }
+}
