@@ -32,7 +32,8 @@ func fillNumbers(fill: Table.Fill, expected: [Value], filled: Int) throws {
   let odd = T.table(("a", T.ints([1, nil, 3])))
   #expect(T.values(try odd.fillingMissing("a", with: .median).0.column("a")) == T.iv([1, 2, 3]))
   #expect(T.values(try gaps.fillingMissing("s", with: .mode).0.column("s")) == T.sv(["b", "a", "b", "b"]))
-  #expect(T.values(try gaps.fillingMissing("s", with: .value(.int(7))).0.column("s")) == T.sv(["b", "a", "7", "b"]))
+  #expect(
+    T.values(try gaps.fillingMissing("s", with: .value(.int(7))).0.column("s")) == T.sv(["b", "a", "7", "b"]))
   let lead = T.table(("a", T.ints([nil, 2, nil])))
   let (f, n) = try lead.fillingMissing("a", with: .forward)
   #expect(n == 1)
@@ -43,7 +44,9 @@ func fillNumbers(fill: Table.Fill, expected: [Value], filled: Int) throws {
   #expect(throws: DataError.typeMismatch(message: "cannot take the mean of string column 's'", span: nil)) {
     try gaps.fillingMissing("s", with: .mean)
   }
-  #expect(throws: DataError.typeMismatch(message: "cannot fill int column 'a' with the string 'z'", span: nil)) {
+  #expect(
+    throws: DataError.typeMismatch(message: "cannot fill int column 'a' with the string 'z'", span: nil)
+  ) {
     try gaps.fillingMissing("a", with: .value(.string("z")))
   }
   let empty = T.table(("a", T.ints([nil, nil])))
@@ -73,7 +76,9 @@ private let range = T.table(("r", T.ints([0, 3, 7, nil, 5])), ("k", T.ints([1, 2
   #expect(throws: DataError.invalidArgument("clip 'r': min 5.0 is above max 1.0")) {
     try range.clipping("r", min: 5, max: 1, drop: false)
   }
-  #expect(throws: DataError.typeMismatch(message: "cannot clip string column 's' to a numeric range", span: nil)) {
+  #expect(
+    throws: DataError.typeMismatch(message: "cannot clip string column 's' to a numeric range", span: nil)
+  ) {
     try t.clipping("s", min: 0, max: 1, drop: false)
   }
 }

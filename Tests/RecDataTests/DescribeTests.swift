@@ -17,7 +17,9 @@ import Testing
   // deviations from 2.5: -1.5, -0.5, -0.5, 2.5; squares sum to 9; sample variance 9 / 3
   #expect(abs(a.std! - 3.0.squareRoot()) < 1e-12)
   #expect(
-    a.top == [.init(value: .int(2), count: 2), .init(value: .int(1), count: 1), .init(value: .int(5), count: 1)])
+    a.top == [
+      .init(value: .int(2), count: 2), .init(value: .int(1), count: 1), .init(value: .int(5), count: 1),
+    ])
   let s = d[1]
   #expect(s.type == .string)
   let sc: [Int] = [s.count, s.missing, s.distinct]

@@ -80,10 +80,15 @@ private let functionCases: [ExprCase] = [
   .init(name: "abs(-x)", expr: E.fn("abs", E.neg(x)), expected: T.dv([0.5, 1.5, 2.5, nil])),
   .init(name: "round(x)", expr: E.fn("round", x), expected: T.dv([1, 2, 3, nil])),
   .init(name: "round(-x)", expr: E.fn("round", E.neg(x)), expected: T.dv([-1, -2, -3, nil])),
-  .init(name: "round(1.2345, 2)", expr: E.fn("round", E.dbl(1.2345), E.int(2)), expected: T.dv([1.23, 1.23, 1.23, 1.23])),
-  .init(name: "round(a*1250, -2)", expr: E.fn("round", E.bin(.multiply, a, E.int(1249)), E.int(-2)),
+  .init(
+    name: "round(1.2345, 2)", expr: E.fn("round", E.dbl(1.2345), E.int(2)),
+    expected: T.dv([1.23, 1.23, 1.23, 1.23])),
+  .init(
+    name: "round(a*1250, -2)", expr: E.fn("round", E.bin(.multiply, a, E.int(1249)), E.int(-2)),
     expected: T.iv([1200, 2500, nil, 8700])),  // 1249, 2498, 8743
-  .init(name: "round(-1250, -2)", expr: E.fn("round", E.int(-1250), E.int(-2)), expected: T.iv([-1300, -1300, -1300, -1300])),
+  .init(
+    name: "round(-1250, -2)", expr: E.fn("round", E.int(-1250), E.int(-2)),
+    expected: T.iv([-1300, -1300, -1300, -1300])),
   .init(name: "floor(x)", expr: E.fn("floor", x), expected: T.dv([0, 1, 2, nil])),
   .init(name: "ceil(x)", expr: E.fn("ceil", x), expected: T.dv([1, 2, 3, nil])),
   .init(name: "floor(a)", expr: E.fn("floor", a), expected: T.iv([1, 2, nil, 7])),
@@ -95,7 +100,9 @@ private let functionCases: [ExprCase] = [
   // 1970-01-01 Thursday, 1969-12-31 Wednesday, 2000-02-29 Tuesday, 2024-02-29 Thursday
   .init(name: "weekday(t)", expr: E.fn("weekday", t), expected: T.iv([3, 2, 1, 3])),
   .init(name: "hour(t)", expr: E.fn("hour", t), expected: T.iv([0, 23, 0, 23])),
-  .init(name: "hour(x*7200)", expr: E.fn("hour", E.bin(.multiply, x, E.int(7200))), expected: T.iv([1, 3, 5, nil])),
+  .init(
+    name: "hour(x*7200)", expr: E.fn("hour", E.bin(.multiply, x, E.int(7200))),
+    expected: T.iv([1, 3, 5, nil])),
   .init(name: "bucket(a, 5)", expr: E.fn("bucket", a, E.int(5)), expected: T.iv([0, 0, nil, 5])),
   .init(name: "bucket(-3, 5)", expr: E.fn("bucket", E.int(-3), E.int(5)), expected: T.iv([-5, -5, -5, -5])),
   .init(name: "bucket(x, 2)", expr: E.fn("bucket", x, E.int(2)), expected: T.dv([0, 0, 2, nil])),
@@ -105,16 +112,22 @@ private let functionCases: [ExprCase] = [
   .init(name: "present(s)", expr: E.fn("present", s), expected: T.iv([1, 1, 0, 1])),
   .init(name: "coalesce(a, 0)", expr: E.fn("coalesce", a, E.int(0)), expected: T.iv([1, 2, 0, 7])),
   .init(name: "coalesce(x, a)", expr: E.fn("coalesce", x, a), expected: T.dv([0.5, 1.5, 2.5, 7])),
-  .init(name: "coalesce(s, \"z\")", expr: E.fn("coalesce", s, E.str("z")), expected: T.sv(["a", "B", "z", "a"])),
+  .init(
+    name: "coalesce(s, \"z\")", expr: E.fn("coalesce", s, E.str("z")), expected: T.sv(["a", "B", "z", "a"])),
   .init(name: "lower(s)", expr: E.fn("lower", s), expected: T.sv(["a", "b", nil, "a"])),
   .init(name: "upper(s)", expr: E.fn("upper", s), expected: T.sv(["A", "B", nil, "A"])),
   .init(name: "trim", expr: E.fn("trim", E.str("  hi \n")), expected: T.sv(["hi", "hi", "hi", "hi"])),
   .init(name: "length(w)", expr: E.fn("length", w), expected: T.iv([5, 5, nil, 6])),
   .init(name: "contains(w, ell)", expr: E.fn("contains", w, E.str("ell")), expected: T.iv([1, 0, nil, 1])),
   .init(name: "startswith(w, wo)", expr: E.fn("startswith", w, E.str("wo")), expected: T.iv([0, 1, nil, 0])),
-  .init(name: "matches(w, ^y.*w$)", expr: E.fn("matches", w, E.str("^y.*w$")), expected: T.iv([0, 0, nil, 1])),
-  .init(name: "if(a>1, a, b)", expr: E.fn("if", E.bin(.greater, a, E.int(1)), a, b), expected: T.iv([2, 2, nil, 7])),
-  .init(name: "if(a>1, s, w)", expr: E.fn("if", E.bin(.greater, a, E.int(1)), s, w), expected: T.sv(["hello", "B", nil, "a"])),
+  .init(
+    name: "matches(w, ^y.*w$)", expr: E.fn("matches", w, E.str("^y.*w$")), expected: T.iv([0, 0, nil, 1])),
+  .init(
+    name: "if(a>1, a, b)", expr: E.fn("if", E.bin(.greater, a, E.int(1)), a, b),
+    expected: T.iv([2, 2, nil, 7])),
+  .init(
+    name: "if(a>1, s, w)", expr: E.fn("if", E.bin(.greater, a, E.int(1)), s, w),
+    expected: T.sv(["hello", "B", nil, "a"])),
 ]
 
 @Test(arguments: operatorCases + functionCases)
@@ -137,21 +150,26 @@ private let aggregateCases: [ExprCase] = [
   .init(name: "mean(r) by user", expr: E.by("mean", E.col("r"), "user"), expected: T.dv([3, 3, 5, 3, nil])),
   .init(name: "sum(r) by user", expr: E.by("sum", E.col("r"), "user"), expected: T.iv([9, 9, 5, 9, nil])),
   .init(name: "sum(rd) by user", expr: E.by("sum", E.col("rd"), "user"), expected: T.dv([6, 6, 5, 6, nil])),
-  .init(name: "mean(rd) by user", expr: E.by("mean", E.col("rd"), "user"), expected: T.dv([3, 3, 5, 3, nil])),
-  .init(name: "count(rd) by user", expr: E.by("count", E.col("rd"), "user"), expected: T.iv([2, 2, 1, 2, nil])),
+  .init(
+    name: "mean(rd) by user", expr: E.by("mean", E.col("rd"), "user"), expected: T.dv([3, 3, 5, 3, nil])),
+  .init(
+    name: "count(rd) by user", expr: E.by("count", E.col("rd"), "user"), expected: T.iv([2, 2, 1, 2, nil])),
   .init(name: "min(r) by user", expr: E.by("min", E.col("r"), "user"), expected: T.iv([2, 2, 5, 2, nil])),
   .init(name: "max(rd) by user", expr: E.by("max", E.col("rd"), "user"), expected: T.dv([4, 4, 5, 4, nil])),
   // user 1 rows 0 (ts 30), 1 (ts 10), 3 (ts 20)
-  .init(name: "rank(ts) by user", expr: E.by("rank", E.col("ts"), "user"), expected: T.iv([3, 1, 1, 2, nil])),
+  .init(
+    name: "rank(ts) by user", expr: E.by("rank", E.col("ts"), "user"), expected: T.iv([3, 1, 1, 2, nil])),
   // ties by row order: ts 20 at rows 2 and 3
   .init(name: "rank(ts)", expr: E.fn("rank", E.col("ts")), expected: T.iv([5, 2, 3, 4, 1])),
   .init(name: "rank(user)", expr: E.fn("rank", E.col("user")), expected: T.iv([1, 2, 4, 3, nil])),
   .init(name: "mean(r)", expr: E.fn("mean", E.col("r")), expected: T.dv([3, 3, 3, 3, 3])),
   .init(name: "sum(r)", expr: E.fn("sum", E.col("r")), expected: T.iv([15, 15, 15, 15, 15])),
   .init(name: "min(rd)", expr: E.fn("min", E.col("rd")), expected: T.dv([1, 1, 1, 1, 1])),
-  .init(name: "r - mean(r) by user", expr: E.bin(.subtract, E.col("r"), E.by("mean", E.col("r"), "user")),
+  .init(
+    name: "r - mean(r) by user", expr: E.bin(.subtract, E.col("r"), E.by("mean", E.col("r"), "user")),
     expected: T.dv([1, -1, 0, 0, nil])),
-  .init(name: "sum(r) by user, ts", expr: .grouped("sum", [E.col("r")], by: ["user", "ts"], span: 0..<0),
+  .init(
+    name: "sum(r) by user, ts", expr: .grouped("sum", [E.col("r")], by: ["user", "ts"], span: 0..<0),
     expected: T.iv([4, 2, 5, 3, nil])),
 ]
 
@@ -186,14 +204,16 @@ private let errorCases: [ErrorCase] = [
     expected: .typeMismatch(message: "cannot add a string to a number ('+' needs numbers)", span: 0..<5)),
   .init(
     name: "number * string", expr: E.bin(.multiply, E.int(2), E.col("title", 4..<9), 0..<9),
-    expected: .typeMismatch(message: "cannot multiply a string and a number ('*' needs numbers)", span: 4..<9)),
+    expected: .typeMismatch(message: "cannot multiply a string and a number ('*' needs numbers)", span: 4..<9)
+  ),
   .init(
     name: "string vs number", expr: E.bin(.greater, E.col("title", 0..<5), E.int(3), 0..<9),
     expected: .typeMismatch(
       message: "cannot compare a string with a number ('>' needs two numbers or two strings)", span: 0..<9)),
   .init(
     name: "not a string", expr: .unary(.not, E.col("title", 4..<9), span: 0..<9),
-    expected: .typeMismatch(message: "'not' needs true/false values (numbers or comparisons), not a string", span: 4..<9)),
+    expected: .typeMismatch(
+      message: "'not' needs true/false values (numbers or comparisons), not a string", span: 4..<9)),
   .init(
     name: "log of a string", expr: E.fn("log", E.col("title", 4..<9)),
     expected: .typeMismatch(message: "log needs a number, not a string", span: 4..<9)),
@@ -212,7 +232,8 @@ private let errorCases: [ErrorCase] = [
     expected: .badArguments(function: "bucket", message: "width must be a positive number", span: 14..<15)),
   .init(
     name: "round digits column", expr: E.fn("round", E.col("rating"), E.col("rating", 13..<19)),
-    expected: .badArguments(function: "round", message: "digits must be a whole number from -18 to 18", span: 13..<19)),
+    expected: .badArguments(
+      function: "round", message: "digits must be a whole number from -18 to 18", span: 13..<19)),
   .init(
     name: "grouped unknown column", expr: E.by("mean", E.col("rating"), "usr", span: 0..<20),
     expected: .unknownColumn(name: "usr", table: "events", suggestions: ["user"], span: 0..<20)),
@@ -242,8 +263,11 @@ func expressionErrors(_ c: ErrorCase) {
 }
 
 @Test func filterOnAStringIsATypeError() {
-  #expect(throws: DataError.typeMismatch(
-    message: "a filter condition must be true or false (a comparison such as x > 3), not a string", span: 3..<4)) {
+  #expect(
+    throws: DataError.typeMismatch(
+      message: "a filter condition must be true or false (a comparison such as x > 3), not a string",
+      span: 3..<4)
+  ) {
     try table.filtered(where: E.col("s", 3..<4), tableName: "t")
   }
 }
@@ -268,7 +292,8 @@ func filterWithExcludedMiddleKeepsPresentRows(seed: Int) throws {
 func arithmeticMatchesRowByRowReference(seed: Int) throws {
   let t = randomInteractions(seed: UInt64(seed), rows: 50, users: 7, items: 9, missingRate: 0.2)
   let got = try t.evaluate(
-    E.bin(.add, E.bin(.multiply, E.col("user"), E.col("item")), E.bin(.divide, E.col("rating"), E.col("user"))))
+    E.bin(
+      .add, E.bin(.multiply, E.col("user"), E.col("item")), E.bin(.divide, E.col("rating"), E.col("user"))))
   for r in 0..<t.rowCount {
     let u = t.column("user")![r].number
     let i = t.column("item")![r].number

@@ -48,14 +48,19 @@ func columnNamesAreIdentifiers(value: String, name: String) throws {
 }
 
 @Test func oneHotErrors() {
-  #expect(throws: DataError.typeMismatch(message: "cannot one-hot double column 'x' (bucket it first)", span: nil)) {
+  #expect(
+    throws: DataError.typeMismatch(message: "cannot one-hot double column 'x' (bucket it first)", span: nil)
+  ) {
     try movies.oneHot("x")
   }
   #expect(throws: DataError.invalidArgument("one-hot top must be at least 1 (got 0)")) {
     try movies.oneHot("genre", top: 0)
   }
   let t = T.table(("g", T.strings(["a"])), ("g_a", T.ints([1])))
-  #expect(throws: DataError.invalidArgument("one-hot column 'g_a' already exists in the table; choose another prefix")) {
+  #expect(
+    throws: DataError.invalidArgument(
+      "one-hot column 'g_a' already exists in the table; choose another prefix")
+  ) {
     try t.oneHot("g")
   }
 }

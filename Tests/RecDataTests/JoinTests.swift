@@ -29,7 +29,8 @@ private let items = T.table(
   let dup = T.table(("item", T.ints([2, 1, 2])))
   #expect(
     throws: DataError.invalidArgument(
-      "cannot join: 'items' has key 2 twice in column 'item' (rows 1 and 3); a left join needs unique keys on the right")
+      "cannot join: 'items' has key 2 twice in column 'item' (rows 1 and 3); a left join needs unique keys on the right"
+    )
   ) {
     try ratings.leftJoin(dup, on: "item", otherName: "items")
   }

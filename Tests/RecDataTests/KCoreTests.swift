@@ -12,7 +12,8 @@ private func interactions(_ pairs: [(Int?, String?)]) -> Table {
   #expect(
     report
       == KCoreReport(
-        usersBefore: 3, itemsBefore: 2, rowsBefore: 5, usersAfter: 2, itemsAfter: 2, rowsAfter: 4, iterations: 1))
+        usersBefore: 3, itemsBefore: 2, rowsBefore: 5, usersAfter: 2, itemsAfter: 2, rowsAfter: 4,
+        iterations: 1))
 }
 
 /// Removing user 3 and item a leaves user 1 and item c short, then user 2 and item b:

@@ -45,18 +45,26 @@ private let t = T.table(
   #expect(ur.transform(4, group: .int(1)) == 2)
   #expect(ur.transform(4, group: .int(9)) == nil)
   // per-group minmax: user 1 -> [0, 1]; user 2 constant -> 0
-  #expect(T.values(try t.normalized("r", method: .minmax, by: "user").0.column("r")) == T.dv([0, 1, 0, 0, nil]))
+  #expect(
+    T.values(try t.normalized("r", method: .minmax, by: "user").0.column("r")) == T.dv([0, 1, 0, 0, nil]))
 }
 
 @Test func normalizeErrors() {
   let neg = T.table(("x", T.ints([-1, 2, -3])), ("s", T.strings(["a", "b", "c"])))
-  #expect(throws: DataError.invalidArgument("log1p needs values >= 0, but column 'x' has 2 negative values")) {
+  #expect(throws: DataError.invalidArgument("log1p needs values >= 0, but column 'x' has 2 negative values"))
+  {
     try neg.normalized("x", method: .log1p)
   }
-  #expect(throws: DataError.invalidArgument("normalize method=user-mean needs by=<group column> (for example by=user)")) {
+  #expect(
+    throws: DataError.invalidArgument(
+      "normalize method=user-mean needs by=<group column> (for example by=user)")
+  ) {
     try neg.normalized("x", method: .userMean)
   }
-  #expect(throws: DataError.typeMismatch(message: "cannot normalize string column 's' (it needs numbers)", span: nil)) {
+  #expect(
+    throws: DataError.typeMismatch(
+      message: "cannot normalize string column 's' (it needs numbers)", span: nil)
+  ) {
     try neg.normalized("s", method: .minmax)
   }
   #expect(throws: DataError.unknownColumn(name: "usr", table: "", suggestions: ["s"], span: nil)) {
