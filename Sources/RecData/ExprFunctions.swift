@@ -184,8 +184,10 @@ extension ExprEvaluator {
     let stringy = isString(a) || isString(b)
     let message = "\(function) needs two numbers or two strings, not a string and a number"
     if stringy {
-      let (ca, da) = try str(a, count: n, span: spans.0, message)
-      let (cb, db) = try str(b, count: n, span: spans.1, message)
+      // The first value sets the type; the second is the one that does not match it.
+      let bad = spans.1
+      let (ca, da) = try str(a, count: n, span: bad, message)
+      let (cb, db) = try str(b, count: n, span: bad, message)
       let (dict, remapB) = Self.merge(da, db)
       var out = [Int32](repeating: -1, count: n)
       for i in 0..<n {
@@ -194,7 +196,7 @@ extension ExprEvaluator {
       }
       return fold(.string(codes: out, dictionary: dict), scalar: scalar)
     }
-    let x = try num(a, count: n, span: spans.0, message)
+    let x = try num(a, count: n, span: spans.1, message)
     let y = try num(b, count: n, span: spans.1, message)
     if case .int(let p) = x, case .int(let q) = y {
       let m = Column.missingInt

@@ -171,20 +171,34 @@ struct KeyCodes: Sendable {
       }
       return KeyCodes(codes: codes, groupCount: firstRows.count, firstRows: firstRows, isMissing: isMissing)
     }
-    let buckets = CSRIndex(codes: a.codes, groupCount: na)
+    // Counting sort by `a`, carrying each row's `b` code along in the scatter pass so
+    // that the stamp pass below reads it sequentially: reading `b.codes[row]` in bucket
+    // order instead is a cache miss per row and took 80% of the time on 10M rows.
+    var offsets = [Int](repeating: 0, count: na + 1)
+    for k in a.codes { offsets[Int(k) + 1] &+= 1 }
+    for k in 0..<na { offsets[k + 1] &+= offsets[k] }
+    var next = offsets
+    var sortedRows = [Int32](repeating: 0, count: n)
+    var sortedB = [Int32](repeating: 0, count: n)
+    for r in 0..<n {
+      let ca = Int(a.codes[r])
+      let p = next[ca]
+      sortedRows[p] = Int32(truncatingIfNeeded: r)
+      sortedB[p] = b.codes[r]
+      next[ca] = p &+ 1
+    }
     var stampA = [Int32](repeating: -1, count: nb)
     var stampCode = [Int32](repeating: 0, count: nb)
     for ca in 0..<na {
-      for p in buckets.offsets[ca]..<buckets.offsets[ca + 1] {
-        let r = Int(buckets.rows[p])
-        let cb = Int(b.codes[r])
+      for p in offsets[ca]..<offsets[ca + 1] {
+        let cb = Int(sortedB[p])
         if stampA[cb] != Int32(ca) {
           stampA[cb] = Int32(ca)
           stampCode[cb] = Int32(firstRows.count)
-          firstRows.append(r)
+          firstRows.append(Int(sortedRows[p]))
           isMissing.append(a.isMissing[ca] || b.isMissing[cb])
         }
-        codes[r] = stampCode[cb]
+        codes[Int(sortedRows[p])] = stampCode[cb]
       }
     }
     return KeyCodes(codes: codes, groupCount: firstRows.count, firstRows: firstRows, isMissing: isMissing)
