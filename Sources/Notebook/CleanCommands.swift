@@ -121,7 +121,7 @@ enum CleanCommands {
         throw NotebookError(.badValue, "clip needs min=, max= or both", span: a.span("TABLE.COLUMN"))
       }
       if let lo, let hi, lo > hi {
-        throw NotebookError(.badValue, "min (\(Fmt.stat(lo))) is greater than max (\(Fmt.stat(hi)))", span: a.span("min"))
+        throw NotebookError(.badValue, "min (\(Fmt.short(lo))) is greater than max (\(Fmt.short(hi)))", span: a.span("min"))
       }
       let drop = a.bool("drop") ?? false
       let t = try s.entry(name).table
@@ -129,7 +129,7 @@ enum CleanCommands {
         try t.clipping(col, min: lo, max: hi, drop: drop)
       }
       let target = try commit(&s, a, input: name, result, step: "clip \(col)")
-      let range = "[\(lo.map(Fmt.stat) ?? "-inf"), \(hi.map(Fmt.stat) ?? "inf")]"
+      let range = "[\(lo.map(Fmt.short) ?? "-inf"), \(hi.map(Fmt.short) ?? "inf")]"
       if drop {
         return .text("\(target): removed \(Fmt.count(affected, "row")) with \(col) outside \(range); \(Fmt.int(result.rowCount)) remain")
       }

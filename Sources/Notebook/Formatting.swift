@@ -26,6 +26,15 @@ enum Fmt {
     if v == v.rounded() { return NumberFormat.integer(Int(v)) }
     return NumberFormat.decimal(v, digits: a >= 1000 ? 1 : 4)
   }
+  /// A number inside a sentence: as ``stat(_:)`` without trailing zeros (3.99, 2,217, 0.5).
+  static func short(_ v: Double) -> String {
+    var s = stat(v)
+    guard s.contains("."), !s.contains("e") else { return s }
+    while s.hasSuffix("0") { s.removeLast() }
+    if s.hasSuffix(".") { s.removeLast() }
+    return s
+  }
+
   /// 2.3%
   static func percent(_ part: Int, of whole: Int) -> String {
     guard whole > 0 else { return "0%" }
@@ -37,7 +46,7 @@ enum Fmt {
     switch v {
     case .int(let i): return String(i)
     case .double(let d):
-      if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) }
+      if d == d.rounded(), abs(d) < 1e15 { return String(Int(d)) + ".0" }
       var s = NumberFormat.decimal(d, digits: 4, grouping: false)
       while s.hasSuffix("0") { s.removeLast() }
       return s

@@ -172,7 +172,15 @@ enum LoadCommands {
       if a.text("on-error") == "skip" { o.onError = .skip }
       return try CSVReader.read(path: path, options: o, progress: progress)
     } catch let e as DataError {
-      throw NotebookError(e, fallbackSpan: nil)
+      var error = NotebookError(e, fallbackSpan: nil)
+      switch e {
+      case .malformedRow:
+        error.hint = "on-error=skip loads the other rows and reports the bad ones"
+      case .badValue:
+        error.hint = "drop that column's entry in types= to let the loader infer it"
+      default: break
+      }
+      throw error
     } catch let e as NotebookError {
       throw e
     } catch {

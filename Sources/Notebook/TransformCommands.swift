@@ -46,15 +46,15 @@ enum TransformCommands {
     let per = r.group.map { " per \($0) (\(Fmt.count(r.groups.count, "group")))" } ?? ""
     switch r.method {
     case .minmax:
-      return "minmax\(per): min \(Fmt.stat(p.min)), max \(Fmt.stat(p.max)) -> [0, 1]"
+      return "minmax\(per): min \(Fmt.short(p.min)), max \(Fmt.short(p.max)) -> [0, 1]"
     case .zscore:
-      return "zscore\(per): mean \(Fmt.stat(p.mean)), std \(Fmt.stat(p.std))"
+      return "zscore\(per): mean \(Fmt.short(p.mean)), std \(Fmt.short(p.std))"
     case .log1p:
-      return "log1p: [\(Fmt.stat(p.min)), \(Fmt.stat(p.max))] -> [\(Fmt.stat(log1p(p.min))), \(Fmt.stat(log1p(p.max)))]"
+      return "log1p: [\(Fmt.short(p.min)), \(Fmt.short(p.max))] -> [\(Fmt.short(log1p(p.min))), \(Fmt.short(log1p(p.max)))]"
     case .sum:
-      return "sum: divided by the total \(Fmt.stat(p.total))"
+      return "sum: divided by the total \(Fmt.short(p.total))"
     case .userMean:
-      return "user-mean\(per): centred on each group's mean (overall mean \(Fmt.stat(p.mean)))"
+      return "user-mean\(per); overall mean \(Fmt.short(p.mean))"
     }
   }
 

@@ -4,7 +4,8 @@ public enum Suggest {
   /// The candidates within a small edit distance of `word`, closest first (at most 3).
   public static func closest(to word: String, in candidates: [String], limit: Int = 3) -> [String] {
     let w = word.lowercased()
-    let maxDistance = max(1, min(3, w.count / 3 + 1))
+    // One edit for short words, up to three for long ones: 'usr' -> 'user', not 'ts'.
+    let maxDistance = max(1, min(3, w.count / 3))
     var scored: [(Int, String)] = []
     for c in candidates {
       let d = distance(w, c.lowercased())

@@ -12,7 +12,7 @@ import Testing
   func complete(_ line: String) -> [String] { Completer().complete(line: line, session: Self.session) }
 
   @Test func verbs() {
-    #expect(complete("de") == ["describe"])
+    #expect(complete("des") == ["describe"])
     #expect(complete("d") == ["dedupe", "describe", "drop", "dropna"])
     #expect(complete("save t") == ["table"])
   }
@@ -24,7 +24,8 @@ import Testing
   }
 
   @Test func tablesAndColumns() {
-    #expect(complete("show ev") == ["events", "events."])
+    #expect(complete("show ev") == ["events"])
+    #expect(complete("normalize ev") == ["events", "events."])
     #expect(complete("normalize events.ra") == ["events.rating"])
     #expect(complete("dedupe events by=user,it") == ["by=user,item"])
     #expect(complete("show events columns=de") == ["columns=device"])

@@ -69,6 +69,50 @@ import Testing
   }
 }
 
+@Suite struct SaveNotebookTests {
+  @Test func aSavedSessionReplaysToTheSameOutputs() throws {
+    let path = TestPaths.temp().appendingPathComponent("s.recbook").path
+    var runner = Runner()
+    for cell in [
+      "seed 5", "load t from sample:shop/items items=30", "feature t.cheap = price < 50", "show t rows=3 columns=item,cheap",
+      "save notebook \(path)",
+    ] {
+      guard case .success = runner.run(cell) else {
+        Issue.record("\(cell) failed")
+        return
+      }
+    }
+    let text = try String(contentsOfFile: path, encoding: .utf8)
+    #expect(text.contains("feature t.cheap = price < 50"))
+    let r = Replay.run(NotebookFile(text: text), name: path)
+    #expect(r.failure == nil)
+    #expect(r.mismatches.isEmpty)
+    #expect(r.cellsRun == 5)
+  }
+
+  @Test func undoStepsBackOverChanges() {
+    var runner = Runner()
+    _ = runner.run("load t from sample:shop/items items=30")
+    let before = runner.session.tables["t"]?.table
+    _ = runner.run("feature t.x = 1")
+    _ = runner.run("show t")
+    #expect(runner.session.tables["t"]?.table.index(of: "x") != nil)
+    guard case .success(let out) = runner.run("undo") else {
+      Issue.record("undo failed")
+      return
+    }
+    #expect(out.first?.text == "undid: feature t.x = 1")
+    #expect(runner.session.tables["t"]?.table == before)
+    _ = runner.run("undo")
+    #expect(runner.session.tables["t"] == nil)
+    guard case .failure(let e) = runner.run("undo") else {
+      Issue.record("expected nothing to undo")
+      return
+    }
+    #expect(e.message == "nothing to undo")
+  }
+}
+
 @Suite struct UnifiedDiffTests {
   @Test func hunkHeadersAndContext() {
     let old = (1...10).map(String.init).joined(separator: "\n")

@@ -32,7 +32,7 @@ func dedupeKeepsTheRightRow(keep: Table.KeepPolicy, order: String?, ratings: [In
 }
 
 @Test func dedupeErrors() {
-  #expect(throws: DataError.unknownColumn(name: "usr", table: "", suggestions: ["user", "ts"], span: nil)) {
+  #expect(throws: DataError.unknownColumn(name: "usr", table: "", suggestions: ["user"], span: nil)) {
     try events.deduplicated(by: ["usr"], keep: .first, order: nil)
   }
   #expect(throws: DataError.invalidArgument("dedupe needs at least one column")) {
