@@ -19,7 +19,7 @@ let package = Package(
     .target(name: "RecNN", dependencies: ["RecData"]),
 
     // MARK: - Rendering
-    .target(name: "RecTerm"),
+    .target(name: "RecTerm", exclude: ["README.md"]),
 
     // MARK: - Language and session
     .target(name: "Notebook", dependencies: ["RecData", "RecTerm"]),
@@ -39,7 +39,7 @@ let package = Package(
     // MARK: - Tests
     .target(name: "TestSupport", dependencies: ["RecData", "Notebook"], path: "Tests/TestSupport"),
     .testTarget(name: "RecDataTests", dependencies: ["RecData", "TestSupport"]),
-    .testTarget(name: "RecTermTests", dependencies: ["RecTerm"]),
+    .testTarget(name: "RecTermTests", dependencies: ["RecTerm", "RecData"], exclude: ["Golden"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "RecData", "TestSupport"]),
     .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"]),
   ]

@@ -74,6 +74,35 @@ struct NiceScale: Equatable {
     ticks = values
   }
 
+  /// A scale with the given ends, step and ticks.
+  init(lo: Double, hi: Double, step: Double, ticks: [Double]) {
+    self.lo = lo
+    self.hi = hi
+    self.step = step
+    self.ticks = ticks
+  }
+
+  /// Ticks at multiples of `mantissa × 10^power`: from the multiple at or below `lo` to
+  /// the one at or above `hi` when `extend`, otherwise only those inside `[lo, hi]`
+  /// (and the scale keeps `lo`, `hi` as its ends). `nil` when that would be more
+  /// than `limit` ticks.
+  init?(lo: Double, hi: Double, mantissa: Double, power: Int, extend: Bool, limit: Int = 200) {
+    let unit = NumberFormat.pow10(power)
+    let step = mantissa * unit
+    let first = extend ? (lo / step).rounded(.down) : (lo / step).rounded(.up)
+    var last = extend ? (hi / step).rounded(.up) : (hi / step).rounded(.down)
+    guard first.isFinite, last.isFinite, last - first < Double(limit) else { return nil }
+    if extend && first == last { last += 1 }
+    var ticks: [Double] = []
+    var k = first
+    while k <= last {
+      ticks.append(k * mantissa * unit)
+      k += 1
+    }
+    self.init(
+      lo: extend ? ticks.first ?? lo : lo, hi: extend ? ticks.last ?? hi : hi, step: step, ticks: ticks)
+  }
+
   /// A nice number near `x`: 1, 2, 5 or 10 times a power of ten.
   static func nice(_ x: Double, round: Bool) -> Double {
     let (m, p) = niceParts(x, round: round)

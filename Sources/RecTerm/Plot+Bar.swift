@@ -14,9 +14,11 @@ extension Plot {
   /// left-aligned, leftward bars resolve half columns (`▐`) instead of eighths.
   /// NaN and infinite values get no bar and their label (`nan`, `inf`). With more
   /// labels than values (or the reverse) the extra ones are dropped with a note.
+  /// `format` formats the value labels (by default ``NumberFormat/general(_:)``, or
+  /// ``NumberFormat/compact(_:)`` once a value reaches ten million).
   public static func bar(
     labels: [String], values: [Double], title: String? = nil, style: RenderStyle = RenderStyle(),
-    format: (Double) -> String = NumberFormat.general
+    format: ((Double) -> String)? = nil
   ) -> String {
     let count = min(labels.count, values.count)
     var notes: [String] = []
@@ -29,7 +31,13 @@ extension Plot {
     let width = style.columns
     let names = labels.prefix(count).map { TextWidth.sanitized($0, replacement: "?") }
     let numbers = Array(values.prefix(count))
-    let texts = numbers.map(format)
+    // Default labels: exact (`25,000`, `0.82`) unless some value reaches ten million,
+    // then compact for all (`1.0T`, `420B`) so the bars keep their room.
+    let large = numbers.contains { $0.isFinite && $0.magnitude >= 1e7 }
+    let automatic: (Double) -> String = {
+      large ? NumberFormat.compact($0) : NumberFormat.general($0)
+    }
+    let texts = numbers.map(format ?? automatic)
     let finite = numbers.filter(\.isFinite)
     let hasNegative = finite.contains { $0 < 0 }
     let maxPositive = max(0, finite.max() ?? 0)

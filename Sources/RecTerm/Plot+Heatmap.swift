@@ -39,7 +39,7 @@ extension Plot {
         }
       }
     }
-    var notes = skippedNotes(missing: missing, nonFinite: nonFinite, noun: "cell")
+    var notes: [String] = []
     guard let lo = present.min(), let hi = present.max() else {
       return assemble(title: title, body: ["(no data)"], notes: notes, style: style)
     }
@@ -58,7 +58,7 @@ extension Plot {
     let indent = String(repeating: " ", count: labelWidth + (labelWidth > 0 ? 1 : 0))
 
     var body: [String] = []
-    if widestColumn < cellWidth || (cellWidth >= 4 && widestColumn > cellWidth) {
+    if widestColumn < cellWidth || cellWidth >= 4 {
       // Horizontal labels, centred over their cells, one column of gap between.
       let header = columnNames.prefix(shown).map {
         TextWidth.pad($0, to: cellWidth - 1, alignment: .center, ellipsis: style.ellipsis) + " "
@@ -92,7 +92,10 @@ extension Plot {
     }
     let (open, close) = style.unicode ? ("▕", "▏") : ("[", "]")
     var scale = "\(NumberFormat.general(lo)) \(open)\(String(shades))\(close) \(NumberFormat.general(hi))"
-    if missing + nonFinite > 0 { scale += "   \(missingMark) missing" }
+    if missing + nonFinite > 0 {
+      scale += "   \(missingMark) \(NumberFormat.integer(missing + nonFinite)) missing"
+      if nonFinite > 0 { scale += " (\(NumberFormat.integer(nonFinite)) nan/inf)" }
+    }
     body.append(scale)
     return assemble(title: title, body: body, notes: notes, style: style)
   }

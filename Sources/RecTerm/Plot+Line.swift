@@ -140,8 +140,8 @@ extension Plot {
       let xs = pts.map(\.0)
       let ys = pts.map(\.1)
       body.append("n=\(NumberFormat.integer(count))")
-      body.append("x \(NumberFormat.general(xs.min() ?? 0)) to \(NumberFormat.general(xs.max() ?? 0))")
-      body.append("y \(NumberFormat.general(ys.min() ?? 0)) to \(NumberFormat.general(ys.max() ?? 0))")
+      body.append("x \(NumberFormat.compact(xs.min() ?? 0)) to \(NumberFormat.compact(xs.max() ?? 0))")
+      body.append("y \(NumberFormat.compact(ys.min() ?? 0)) to \(NumberFormat.compact(ys.max() ?? 0))")
     }
     return assemble(title: title, body: body, notes: notes, style: style)
   }
