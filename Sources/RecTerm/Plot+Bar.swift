@@ -50,11 +50,13 @@ extension Plot {
     let reserved = labelWidth + 1 + 1 + (valueWidth + 1) * (hasNegative ? 2 : 1)
     let room = width - reserved
     if width < minimumWidth || room < 4 {
+      // Too narrow for bars: labels and right-aligned values.
+      let valueColumn = min(valueWidth, width)
+      let nameColumn = min(names.map { TextWidth.of($0) }.max() ?? 0, max(0, width - valueColumn - 1))
       let body = names.indices.map { i -> String in
-        let value = texts[i]
-        let label = TextWidth.truncate(
-          names[i], to: max(1, width - TextWidth.of(value) - 1), ellipsis: style.ellipsis)
-        return label + " " + value
+        let value = TextWidth.pad(texts[i], to: valueColumn, alignment: .right, ellipsis: style.ellipsis)
+        guard nameColumn > 0 else { return value }
+        return TextWidth.pad(names[i], to: nameColumn, ellipsis: style.ellipsis) + " " + value
       }
       return assemble(title: title, body: body, notes: notes, style: style)
     }

@@ -64,7 +64,8 @@ public enum Plot {
   }
 
   /// Ticks for a horizontal axis `cells` wide over `[lo, hi]`: the finest nice step
-  /// whose labels stay at least two columns apart. With `extend` the axis runs from
+  /// whose labels stay at least two columns apart
+  /// and ticks at least eight columns apart (denser ticks make the axis hard to read). With `extend` the axis runs from
   /// the tick at or below `lo` to the one at or above `hi` (line plots); otherwise
   /// it runs over exactly `[lo, hi]` and only ticks inside are kept (histograms).
   static func horizontalTicks(lo: Double, hi: Double, cells: Int, extend: Bool) -> NiceScale {
@@ -81,7 +82,7 @@ public enum Plot {
         let widest = scale.labels.map { TextWidth.of($0) }.max() ?? 1
         let axisSpan = scale.hi / 2 - scale.lo / 2
         let gap = Double(cells) * (scale.step / 2) / axisSpan
-        if gap >= Double(widest + 2) { return scale }
+        if gap >= Double(max(widest + 2, 8)) { return scale }
         best = scale  // the coarsest so far: overlapping labels are skipped when drawn
       }
     }
