@@ -13,7 +13,7 @@ extension Plot {
   /// A value maps to shade `round((v - min) / (max - min) × (levels - 1))`, five levels
   /// in Unicode (` ░▒▓█`) and ten in ASCII (` .:-=+*#%@`); all-equal values take
   /// the middle shade. Missing, NaN and infinite values show `·` (ASCII `?`) and are
-  /// counted in a note. Column labels sit above the cells when they fit, otherwise
+  /// counted in the legend. Column labels sit above the cells when they fit, otherwise
   /// they are written vertically; columns that do not fit the width are left out
   /// with a note.
   public static func heatmap(
@@ -93,8 +93,10 @@ extension Plot {
     let (open, close) = style.unicode ? ("▕", "▏") : ("[", "]")
     var scale = "\(NumberFormat.general(lo)) \(open)\(String(shades))\(close) \(NumberFormat.general(hi))"
     if missing + nonFinite > 0 {
-      scale += "   \(missingMark) \(NumberFormat.integer(missing + nonFinite)) missing"
-      if nonFinite > 0 { scale += " (\(NumberFormat.integer(nonFinite)) nan/inf)" }
+      scale += "   \(missingMark) missing (\(NumberFormat.integer(missing + nonFinite)))"
+    }
+    if nonFinite > 0 {
+      notes.append("\(NumberFormat.integer(nonFinite)) nan/inf shown as missing")
     }
     body.append(scale)
     return assemble(title: title, body: body, notes: notes, style: style)

@@ -49,7 +49,8 @@ extension Plot {
     }
     var binCount = requested
     var binCounts = counts(binCount)
-    let labelWidth = countScale(max: binCounts.max() ?? 1, rows: rows).labels.map { TextWidth.of($0) }.max() ?? 1
+    let labelWidth =
+      countScale(max: binCounts.max() ?? 1, rows: rows).labels.map { TextWidth.of($0) }.max() ?? 1
     let room = width - labelWidth - 2 - 1  // labels, space, axis, last edge tick
     if width < minimumWidth || room < 4 {
       let spark = sparkline(binCounts.map { Double($0) }, width: width, unicode: style.unicode)

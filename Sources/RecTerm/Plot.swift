@@ -76,7 +76,11 @@ public enum Plot {
     var best: NiceScale?
     for power in (top - 3)...(top + 1) {
       for mantissa in [1.0, 2.0, 5.0] {
-        guard let scale = NiceScale(lo: lo, hi: hi, mantissa: mantissa, power: power, extend: extend)
+        // Ticks at least eight columns apart: more than cells / 8 + 2 cannot fit, so
+        // such steps are skipped before any label is formatted.
+        guard
+          let scale = NiceScale(
+            lo: lo, hi: hi, mantissa: mantissa, power: power, extend: extend, limit: cells / 8 + 2)
         else { continue }
         guard scale.ticks.count >= 2 else { continue }
         let widest = scale.labels.map { TextWidth.of($0) }.max() ?? 1

@@ -31,7 +31,8 @@ public enum ProgressLine {
     let name = TextWidth.sanitized(label, replacement: "?")
     // Rounded down, so 100% shows only when the work is done.
     let percent = fraction.map { "\(Int(($0 * 100).rounded(.down)))%" }
-    let counts = total.map { "\(NumberFormat.integer(done))/\(NumberFormat.integer($0))" }
+    let counts =
+      total.map { "\(NumberFormat.integer(done))/\(NumberFormat.integer($0))" }
       ?? NumberFormat.integer(done)
     let rateText = rate.map { NumberFormat.compact($0) + "/s" }
     var eta: String?

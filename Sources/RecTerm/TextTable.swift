@@ -161,7 +161,8 @@ public struct TextTable: Sendable, Equatable {
     switch border {
     case .rule:
       out.append(line(titles, bold: true))
-      out.append(style.dim(widths.map { String(repeating: u ? "─" : "-", count: $0) }.joined(separator: "  ")))
+      out.append(
+        style.dim(widths.map { String(repeating: u ? "─" : "-", count: $0) }.joined(separator: "  ")))
       for row in cells { out.append(line(row, bold: false)) }
     case .box:
       out.append(u ? rule("┌", "┬", "┐") : rule("+", "+", "+"))

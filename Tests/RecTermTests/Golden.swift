@@ -77,7 +77,8 @@ func expectFits(
 ) {
   for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
     let w = TextWidth.of(String(line))
-    #expect(w <= width, "\(context) line is \(w) columns, over \(width): \(line)", sourceLocation: sourceLocation)
+    #expect(
+      w <= width, "\(context) line is \(w) columns, over \(width): \(line)", sourceLocation: sourceLocation)
   }
 }
 

@@ -16,7 +16,8 @@ struct NumberFormatTests {
     (0.123456, 4, "0.1235"), (0.12345, 4, "0.1235"), (1.005, 2, "1.01"), (2.5, 0, "3"), (-2.5, 0, "-3"),
     (1234.5, 2, "1,234.50"), (-0.00001, 4, "0.0000"), (-0.0, 2, "0.00"), (9.9999, 3, "10.000"),
     (0.5, 0, "1"), (1e-7, 3, "0.000"), (123_456_789.987, 1, "123,456,790.0"), (3, 4, "3.0000"),
-    (.nan, 2, "nan"), (.infinity, 2, "inf"), (-.infinity, 2, "-inf"), (1e20, 0, "100,000,000,000,000,000,000"),
+    (.nan, 2, "nan"), (.infinity, 2, "inf"), (-.infinity, 2, "-inf"),
+    (1e20, 0, "100,000,000,000,000,000,000"),
   ])
   func decimal(_ value: Double, _ digits: Int, _ expected: String) {
     #expect(NumberFormat.decimal(value, digits: digits) == expected)
@@ -80,7 +81,8 @@ struct NumberFormatTests {
 
   @Test(arguments: [
     (nil as Double?, NumberFormat.Kind.integer, "—", "—"), (nil, .decimal(digits: 2), "", ""),
-    (1234.0, .integer, "", "1,234"), (0.5, .percent(digits: 0), "", "50%"), (0.25, .decimal(digits: 2), "", "0.25"),
+    (1234.0, .integer, "", "1,234"), (0.5, .percent(digits: 0), "", "50%"),
+    (0.25, .decimal(digits: 2), "", "0.25"),
     (2048.0, .bytes, "", "2.0 kB"), (90.0, .duration, "", "1.5 min"), (1500.0, .compact, "", "1.5k"),
     (0.5, .general, "", "0.5"),
   ])

@@ -34,7 +34,8 @@ struct ProgressTests {
       label: "fit neumf", done: 12_345, total: 27_000, elapsed: Self.elapsed, fields: Self.fields,
       style: RenderStyle(width: 50))
     // The field goes first, then the rate; the bar gets 50 - 36 - 3 = 11 cells.
-    #expect(line50 == "fit neumf " + Self.expectedBar(12_345.0 / 27_000, cells: 11) + " 45% 12,345/27,000 ETA 0:05")
+    #expect(
+      line50 == "fit neumf " + Self.expectedBar(12_345.0 / 27_000, cells: 11) + " 45% 12,345/27,000 ETA 0:05")
     let line30 = ProgressLine.render(
       label: "fit neumf", done: 12_345, total: 27_000, elapsed: Self.elapsed, fields: Self.fields,
       style: RenderStyle(width: 30))
@@ -88,7 +89,8 @@ struct ProgressTests {
 
   @Test func summaries() {
     let done = ProgressLine.summary(
-      label: "fit neumf", done: 27_000, total: 27_000, elapsed: 8.4, fields: Self.fields, style: RenderStyle())
+      label: "fit neumf", done: 27_000, total: 27_000, elapsed: 8.4, fields: Self.fields, style: RenderStyle()
+    )
     // 27,000 / 8.4 = 3,214 per second.
     #expect(done == "fit neumf: 27,000 in 8.4 s (3.2k/s) loss=0.3412")
     let stopped = ProgressLine.summary(
@@ -103,7 +105,8 @@ struct ProgressTests {
     // (time, force, expected): the first draws, then only after 0.1 s, unless forced;
     // a clock that goes backwards draws and restarts from there; NaN never draws.
     let steps: [(Double, Bool, Bool)] = [
-      (0, false, true), (0.05, false, false), (0.0999, false, false), (0.1, false, true), (0.15, false, false),
+      (0, false, true), (0.05, false, false), (0.0999, false, false), (0.1, false, true),
+      (0.15, false, false),
       (0.15, true, true), (-3, false, true), (-2.95, false, false), (.nan, false, false),
     ]
     for (time, force, expected) in steps {

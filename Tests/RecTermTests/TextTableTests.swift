@@ -125,7 +125,8 @@ struct TextTableTests {
 
   @Test func shortRowsArePaddedAndControlCharactersReplaced() {
     let table = TextTable(
-      columns: [TextTable.Column("a"), TextTable.Column("b")], rows: [["x\ty"], ["\u{1B}[31mred", "z", "extra"]])
+      columns: [TextTable.Column("a"), TextTable.Column("b")],
+      rows: [["x\ty"], ["\u{1B}[31mred", "z", "extra"]])
     let text = table.render(RenderStyle(width: 40))
     // The escape becomes U+FFFD (one column), so the cell is 8 columns wide.
     #expect(text == "a         b\n────────  ─\nx y\n\u{FFFD}[31mred  z")
@@ -155,13 +156,17 @@ struct TextTableTests {
         g.nextInt(below: 2) == 0 ? TextTable.Column("col\($0)") : .number("number \($0)")
       }
       let rows = (0..<g.nextInt(below: 5)).map { _ in
-        (0..<columnCount).map { _ in (0..<(1 + g.nextInt(below: 3))).map { _ in words[g.nextInt(below: words.count)] }.joined(separator: " ") }
+        (0..<columnCount).map { _ in
+          (0..<(1 + g.nextInt(below: 3))).map { _ in words[g.nextInt(below: words.count)] }.joined(
+            separator: " ")
+        }
       }
       for border in [TextTable.Border.rule, .box] {
         let table = TextTable(columns: columns, rows: rows, footer: "… 12 more rows", border: border)
         for width in 1...100 {
           for unicode in [true, false] {
-            expectFits(table.render(RenderStyle(width: width, unicode: unicode)), width: width, "seed \(seed)")
+            expectFits(
+              table.render(RenderStyle(width: width, unicode: unicode)), width: width, "seed \(seed)")
           }
         }
       }

@@ -15,7 +15,8 @@ struct TextWidthTests {
   }
 
   @Test(arguments: [
-    ("Toy Story (1995)", 8, "…", "Toy Sto…"), ("Toy Story", 9, "…", "Toy Story"), ("abcdefgh", 6, "...", "abc..."),
+    ("Toy Story (1995)", 8, "…", "Toy Sto…"), ("Toy Story", 9, "…", "Toy Story"),
+    ("abcdefgh", 6, "...", "abc..."),
     ("abcdef", 2, "...", "ab"), ("日本語テキスト", 5, "…", "日本…"), ("日本語", 4, "…", "日…"), ("abc", 0, "…", ""),
     ("e\u{301}e\u{301}e\u{301}", 2, "…", "e\u{301}…"),
   ])
