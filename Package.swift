@@ -43,7 +43,7 @@ let package = Package(
     // MARK: - Tests
     .target(name: "TestSupport", dependencies: ["RecData", "Notebook"], path: "Tests/TestSupport"),
     .testTarget(name: "RecDataTests", dependencies: ["RecData", "TestSupport"]),
-    .testTarget(name: "RecTermTests", dependencies: ["RecTerm"]),
+    .testTarget(name: "RecTermTests", dependencies: ["RecTerm", "RecData"], exclude: ["Golden"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "RecData", "TestSupport"]),
     .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"], exclude: ["reference"]),
   ]

@@ -6,11 +6,10 @@
 
 /// Axis ticks at "nice" values: 1, 2 or 5 times a power of ten.
 ///
-/// Heckbert's algorithm ("Nice numbers for graph labels", Graphics Gems, 1990):
-/// pick a nice step near `span / (maxTicks - 1)`, then widen the range outwards to
-/// whole steps so the first and last ticks sit on the axis ends. Tick values are
-/// computed as `k * mantissa * 10^power` from integers, so `0.1 * 3` never shows up
-/// as `0.30000000000000004`.
+/// After Heckbert ("Nice numbers for graph labels", Graphics Gems, 1990): the
+/// range is widened outwards to whole steps so the first and last ticks sit on the
+/// axis ends. Tick values are computed as `(k × mantissa) / 10^-power` from
+/// integers, so `0.1 × 3` never shows up as `0.30000000000000004`.
 struct NiceScale: Equatable {
   /// Lower and upper end of the axis (the first and last tick).
   var lo: Double
@@ -35,67 +34,57 @@ struct NiceScale: Equatable {
       (a, b) = (a - pad, b + pad)
     }
     let count = Swift.max(2, maxTicks)
-    var span = b - a
+    let span = b - a
     if !span.isFinite {
       // Beyond ±1.8e308: no nice ticks exist; show the ends.
-      lo = a
-      hi = b
-      step = b / 2 - a / 2
-      ticks = [a, b]
+      self.init(lo: a, hi: b, step: b / 2 - a / 2, ticks: [a, b])
       return
     }
-    // Heckbert: a nice span first, then a nice step from it.
-    span = NiceScale.nice(span, round: false)
-    let (mantissa, power) = NiceScale.niceParts(span / Double(count - 1), round: true)
+    // The finest nice step whose ticks, widened outwards to whole steps, number at
+    // most `count`: tighter than Heckbert's rounding of span / (count - 1), which
+    // can put the top tick far above the data.
+    let top = Int(log10(span).rounded(.down))
+    for power in (top - 2)...(top + 2) {
+      for mantissa in [1.0, 2.0, 5.0] {
+        if let scale = NiceScale(lo: a, hi: b, mantissa: mantissa, power: power, extend: true, limit: count),
+          scale.ticks.count <= count
+        {
+          self = scale
+          return
+        }
+      }
+    }
+    self.init(lo: a, hi: b, step: span, ticks: [a, b])
+  }
+
+  /// A scale with the given ends, step and ticks.
+  init(lo: Double, hi: Double, step: Double, ticks: [Double]) {
+    self.lo = lo
+    self.hi = hi
+    self.step = step
+    self.ticks = ticks
+  }
+
+  /// Ticks at multiples of `mantissa × 10^power`: from the multiple at or below `lo` to
+  /// the one at or above `hi` when `extend`, otherwise only those inside `[lo, hi]`
+  /// (and the scale keeps `lo`, `hi` as its ends). `nil` when that would be more
+  /// than `limit` ticks.
+  init?(lo: Double, hi: Double, mantissa: Double, power: Int, extend: Bool, limit: Int = 200) {
     let unit = NumberFormat.pow10(power)
-    let stepValue = mantissa * unit
-    var first = (a / stepValue).rounded(.down)
-    var last = (b / stepValue).rounded(.up)
-    // Guard against a step so small relative to the values that the grid count explodes.
-    if last - first > 1000 || !first.isFinite || !last.isFinite {
-      first = 0
-      last = 1
-      lo = a
-      hi = b
-      step = b - a
-      ticks = [a, b]
-      return
-    }
-    if first == last { last += 1 }
-    var values: [Double] = []
+    let step = mantissa * unit
+    let first = extend ? (lo / step).rounded(.down) : (lo / step).rounded(.up)
+    var last = extend ? (hi / step).rounded(.up) : (hi / step).rounded(.down)
+    guard first.isFinite, last.isFinite, last - first < Double(limit) else { return nil }
+    if extend && first == last { last += 1 }
+    var ticks: [Double] = []
     var k = first
     while k <= last {
-      values.append(k * mantissa * unit)
+      // Dividing an exact integer by an exact power of ten rounds once.
+      ticks.append(power < 0 ? k * mantissa / NumberFormat.pow10(-power) : k * mantissa * unit)
       k += 1
     }
-    lo = values.first ?? a
-    hi = values.last ?? b
-    step = stepValue
-    ticks = values
-  }
-
-  /// A nice number near `x`: 1, 2, 5 or 10 times a power of ten.
-  static func nice(_ x: Double, round: Bool) -> Double {
-    let (m, p) = niceParts(x, round: round)
-    return m * NumberFormat.pow10(p)
-  }
-
-  /// The mantissa (1, 2, 5 or 10) and power of ten of a nice number near `x`.
-  static func niceParts(_ x: Double, round: Bool) -> (Double, Int) {
-    guard x > 0, x.isFinite else { return (1, 0) }
-    var power = Int(log10(x).rounded(.down))
-    let fraction = x / NumberFormat.pow10(power)
-    var m: Double
-    if round {
-      m = fraction < 1.5 ? 1 : fraction < 3 ? 2 : fraction < 7 ? 5 : 10
-    } else {
-      m = fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10
-    }
-    if m == 10 {
-      m = 1
-      power += 1
-    }
-    return (m, power)
+    self.init(
+      lo: extend ? ticks.first ?? lo : lo, hi: extend ? ticks.last ?? hi : hi, step: step, ticks: ticks)
   }
 
   /// Labels for the ticks, all with the same number of decimals (from the step),

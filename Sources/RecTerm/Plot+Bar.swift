@@ -14,9 +14,11 @@ extension Plot {
   /// left-aligned, leftward bars resolve half columns (`▐`) instead of eighths.
   /// NaN and infinite values get no bar and their label (`nan`, `inf`). With more
   /// labels than values (or the reverse) the extra ones are dropped with a note.
+  /// `format` formats the value labels (by default ``NumberFormat/general(_:)``, or
+  /// ``NumberFormat/compact(_:)`` once a value reaches ten million).
   public static func bar(
     labels: [String], values: [Double], title: String? = nil, style: RenderStyle = RenderStyle(),
-    format: (Double) -> String = NumberFormat.general
+    format: ((Double) -> String)? = nil
   ) -> String {
     let count = min(labels.count, values.count)
     var notes: [String] = []
@@ -29,7 +31,13 @@ extension Plot {
     let width = style.columns
     let names = labels.prefix(count).map { TextWidth.sanitized($0, replacement: "?") }
     let numbers = Array(values.prefix(count))
-    let texts = numbers.map(format)
+    // Default labels: exact (`25,000`, `0.82`) unless some value reaches ten million,
+    // then compact for all (`1.0T`, `420B`) so the bars keep their room.
+    let large = numbers.contains { $0.isFinite && $0.magnitude >= 1e7 }
+    let automatic: (Double) -> String = {
+      large ? NumberFormat.compact($0) : NumberFormat.general($0)
+    }
+    let texts = numbers.map(format ?? automatic)
     let finite = numbers.filter(\.isFinite)
     let hasNegative = finite.contains { $0 < 0 }
     let maxPositive = max(0, finite.max() ?? 0)
@@ -42,11 +50,13 @@ extension Plot {
     let reserved = labelWidth + 1 + 1 + (valueWidth + 1) * (hasNegative ? 2 : 1)
     let room = width - reserved
     if width < minimumWidth || room < 4 {
+      // Too narrow for bars: labels and right-aligned values.
+      let valueColumn = min(valueWidth, width)
+      let nameColumn = min(names.map { TextWidth.of($0) }.max() ?? 0, max(0, width - valueColumn - 1))
       let body = names.indices.map { i -> String in
-        let value = texts[i]
-        let label = TextWidth.truncate(
-          names[i], to: max(1, width - TextWidth.of(value) - 1), ellipsis: style.ellipsis)
-        return label + " " + value
+        let value = TextWidth.pad(texts[i], to: valueColumn, alignment: .right, ellipsis: style.ellipsis)
+        guard nameColumn > 0 else { return value }
+        return TextWidth.pad(names[i], to: nameColumn, ellipsis: style.ellipsis) + " " + value
       }
       return assemble(title: title, body: body, notes: notes, style: style)
     }

@@ -13,7 +13,7 @@ extension Plot {
   /// A value maps to shade `round((v - min) / (max - min) × (levels - 1))`, five levels
   /// in Unicode (` ░▒▓█`) and ten in ASCII (` .:-=+*#%@`); all-equal values take
   /// the middle shade. Missing, NaN and infinite values show `·` (ASCII `?`) and are
-  /// counted in a note. Column labels sit above the cells when they fit, otherwise
+  /// counted in the legend. Column labels sit above the cells when they fit, otherwise
   /// they are written vertically; columns that do not fit the width are left out
   /// with a note.
   public static func heatmap(
@@ -39,7 +39,7 @@ extension Plot {
         }
       }
     }
-    var notes = skippedNotes(missing: missing, nonFinite: nonFinite, noun: "cell")
+    var notes: [String] = []
     guard let lo = present.min(), let hi = present.max() else {
       return assemble(title: title, body: ["(no data)"], notes: notes, style: style)
     }
@@ -58,7 +58,7 @@ extension Plot {
     let indent = String(repeating: " ", count: labelWidth + (labelWidth > 0 ? 1 : 0))
 
     var body: [String] = []
-    if widestColumn < cellWidth || (cellWidth >= 4 && widestColumn > cellWidth) {
+    if widestColumn < cellWidth || cellWidth >= 4 {
       // Horizontal labels, centred over their cells, one column of gap between.
       let header = columnNames.prefix(shown).map {
         TextWidth.pad($0, to: cellWidth - 1, alignment: .center, ellipsis: style.ellipsis) + " "
@@ -92,7 +92,12 @@ extension Plot {
     }
     let (open, close) = style.unicode ? ("▕", "▏") : ("[", "]")
     var scale = "\(NumberFormat.general(lo)) \(open)\(String(shades))\(close) \(NumberFormat.general(hi))"
-    if missing + nonFinite > 0 { scale += "   \(missingMark) missing" }
+    if missing + nonFinite > 0 {
+      scale += "   \(missingMark) missing (\(NumberFormat.integer(missing + nonFinite)))"
+    }
+    if nonFinite > 0 {
+      notes.append("\(NumberFormat.integer(nonFinite)) nan/inf shown as missing")
+    }
     body.append(scale)
     return assemble(title: title, body: body, notes: notes, style: style)
   }

@@ -49,23 +49,25 @@ extension Plot {
     }
     var binCount = requested
     var binCounts = counts(binCount)
-    let countScale = NiceScale(min: 0, max: Double(binCounts.max() ?? 1), maxTicks: rows / 2 + 1)
-    let labelWidth = countScale.labels.map { TextWidth.of($0) }.max() ?? 1
+    let labelWidth =
+      countScale(max: binCounts.max() ?? 1, rows: rows).labels.map { TextWidth.of($0) }.max() ?? 1
     let room = width - labelWidth - 2 - 1  // labels, space, axis, last edge tick
     if width < minimumWidth || room < 4 {
       let spark = sparkline(binCounts.map { Double($0) }, width: width, unicode: style.unicode)
-      let range = "\(NumberFormat.general(minValue)) to \(NumberFormat.general(maxValue))"
+      let range = "\(NumberFormat.compact(minValue)) to \(NumberFormat.compact(maxValue))"
       notes.insert("n=\(NumberFormat.integer(finite.count))", at: 0)
       return assemble(title: title, body: [spark, range], notes: notes, style: style)
     }
     if binCount > room {
       binCount = room
       binCounts = counts(binCount)
-      notes.append("bins reduced from \(requested) to \(binCount) to fit the width")
+      notes.append("\(requested) bins reduced to \(binCount) to fit")
     }
-    let cellsPerBin = max(1, min(room / binCount, 12))
-    let cells = cellsPerBin * binCount
-    let scale = NiceScale(min: 0, max: Double(binCounts.max() ?? 1), maxTicks: rows / 2 + 1)
+    // Bins share the columns as evenly as they can: bin b covers columns
+    // [b·cells/bins, (b+1)·cells/bins), so bars use the whole width.
+    let cells = min(room, binCount * 12)
+    let starts = (0...binCount).map { $0 * cells / binCount }
+    let scale = countScale(max: binCounts.max() ?? 1, rows: rows)
     let top = scale.hi
 
     var canvas: [String] = []
@@ -81,8 +83,7 @@ extension Plot {
           glyph = level < barRows(count: count, top: top, rows: rows) ? "#" : " "
         }
         let colored = glyph == " " ? glyph : style.colored(glyph, color(0))
-        line += String(repeating: colored, count: cellsPerBin)
-        _ = b
+        line += String(repeating: colored, count: starts[b + 1] - starts[b])
       }
       canvas.append(line)
     }
@@ -97,11 +98,20 @@ extension Plot {
     let body = framed(
       canvas: canvas, cells: cells, yTicks: yTicks, xTicks: xTicks, xLabel: nil, yLabel: nil,
       style: style)
-    let binWidth = NumberFormat.general(hi / Double(binCount) - lo / Double(binCount))
+    let rawWidth = hi / Double(binCount) - lo / Double(binCount)
+    let binWidth = rawWidth >= 1e4 ? NumberFormat.compact(rawWidth) : NumberFormat.general(rawWidth)
     notes.insert(
       "n=\(NumberFormat.integer(finite.count)), \(binCount) bin\(binCount == 1 ? "" : "s") of width \(binWidth)",
       at: 0)
     return assemble(title: title, body: body, notes: notes, style: style)
+  }
+
+  /// The count axis from 0 to a nice top at or above `max`, with whole-number ticks
+  /// (a count of one gets ticks 0 and 1, not 0, 0.5 and 1).
+  static func countScale(max: Int, rows: Int) -> NiceScale {
+    let scale = NiceScale(min: 0, max: Double(Swift.max(1, max)), maxTicks: rows / 2 + 1)
+    if scale.step >= 1 { return scale }
+    return NiceScale(lo: 0, hi: Double(Swift.max(1, max)), mantissa: 1, power: 0, extend: true) ?? scale
   }
 
   /// Where `v` lies in `[lo, hi]` as a fraction; computed on halves so that ranges

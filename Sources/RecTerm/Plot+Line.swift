@@ -127,9 +127,12 @@ extension Plot {
     let width = style.columns
     var body: [String] = []
     if connect {
+      let names = series.enumerated().map { s, item in
+        item.name.isEmpty ? String(marker(s)) : TextWidth.sanitized(item.name, replacement: "?")
+      }
+      let nameWidth = min(names.map { TextWidth.of($0) }.max() ?? 0, width / 2)
       for (s, item) in series.enumerated() {
-        let name = item.name.isEmpty ? String(marker(s)) : TextWidth.sanitized(item.name, replacement: "?")
-        let prefix = TextWidth.truncate(name, to: width / 2, ellipsis: style.ellipsis) + " "
+        let prefix = TextWidth.pad(names[s], to: nameWidth, ellipsis: style.ellipsis) + " "
         let spark = sparkline(
           item.points.map { $0.1.isFinite && $0.0.isFinite ? $0.1 : nil },
           width: max(0, width - TextWidth.of(prefix)), unicode: style.unicode)
@@ -140,8 +143,8 @@ extension Plot {
       let xs = pts.map(\.0)
       let ys = pts.map(\.1)
       body.append("n=\(NumberFormat.integer(count))")
-      body.append("x \(NumberFormat.general(xs.min() ?? 0)) to \(NumberFormat.general(xs.max() ?? 0))")
-      body.append("y \(NumberFormat.general(ys.min() ?? 0)) to \(NumberFormat.general(ys.max() ?? 0))")
+      body.append("x \(NumberFormat.compact(xs.min() ?? 0)) to \(NumberFormat.compact(xs.max() ?? 0))")
+      body.append("y \(NumberFormat.compact(ys.min() ?? 0)) to \(NumberFormat.compact(ys.max() ?? 0))")
     }
     return assemble(title: title, body: body, notes: notes, style: style)
   }

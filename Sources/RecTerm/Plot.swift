@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
 /// Text plots: histograms, bars, lines, scatter, heatmaps and sparklines.
 ///
 /// Every plot is a pure function of its data and a ``RenderStyle``: it returns the
@@ -29,9 +35,16 @@ public enum Plot {
     if let title, !title.isEmpty {
       lines.append(style.bold(style.fit(TextWidth.sanitized(title, replacement: "?"))))
     }
-    lines += body.map { style.fit($0) }
+    lines += body.map { trimmingTrailingSpaces(style.fit($0)) }
     lines += notes.map { style.dim(style.fit($0)) }
     return lines.joined(separator: "\n")
+  }
+
+  /// The line without trailing spaces, so goldens and notebooks have none.
+  static func trimmingTrailingSpaces(_ line: String) -> String {
+    var t = Substring(line)
+    while t.last == " " { t = t.dropLast() }
+    return String(t)
   }
 
   /// "3 missing values skipped"-style notes for values a plot could not draw.
@@ -50,20 +63,34 @@ public enum Plot {
     var label: String
   }
 
-  /// Ticks for a horizontal axis `cells` wide over `[lo, hi]`: as many nice ticks as
-  /// fit with their labels at least two columns apart. With `extend` the axis runs
-  /// from the first to the last tick (line plots); otherwise it runs over exactly
-  /// `[lo, hi]` and ticks outside it are dropped by the caller (histograms).
+  /// Ticks for a horizontal axis `cells` wide over `[lo, hi]`: the finest nice step
+  /// whose labels stay at least two columns apart
+  /// and ticks at least eight columns apart (denser ticks make the axis hard to read). With `extend` the axis runs from
+  /// the tick at or below `lo` to the one at or above `hi` (line plots); otherwise
+  /// it runs over exactly `[lo, hi]` and only ticks inside are kept (histograms).
   static func horizontalTicks(lo: Double, hi: Double, cells: Int, extend: Bool) -> NiceScale {
-    var count = max(2, cells / 6)
-    while true {
-      let scale = NiceScale(min: lo, max: hi, maxTicks: count)
-      let widest = scale.labels.map { TextWidth.of($0) }.max() ?? 1
-      let span = extend ? scale.hi / 2 - scale.lo / 2 : hi / 2 - lo / 2
-      let gap = span > 0 ? Double(cells) * (scale.step / 2) / span : Double(cells)
-      if count == 2 || gap >= Double(widest + 2) { return scale }
-      count -= 1
+    let fallback = NiceScale(min: lo, max: hi, maxTicks: 2)
+    let span = hi / 2 - lo / 2
+    guard span > 0, span.isFinite, hi - lo < .infinity else { return fallback }
+    let top = Int(log10(hi - lo).rounded(.down))
+    var best: NiceScale?
+    for power in (top - 3)...(top + 1) {
+      for mantissa in [1.0, 2.0, 5.0] {
+        // Ticks at least eight columns apart: more than cells / 8 + 2 cannot fit, so
+        // such steps are skipped before any label is formatted.
+        guard
+          let scale = NiceScale(
+            lo: lo, hi: hi, mantissa: mantissa, power: power, extend: extend, limit: cells / 8 + 2)
+        else { continue }
+        guard scale.ticks.count >= 2 else { continue }
+        let widest = scale.labels.map { TextWidth.of($0) }.max() ?? 1
+        let axisSpan = scale.hi / 2 - scale.lo / 2
+        let gap = Double(cells) * (scale.step / 2) / axisSpan
+        if gap >= Double(max(widest + 2, 8)) { return scale }
+        best = scale  // the coarsest so far: overlapping labels are skipped when drawn
+      }
     }
+    return best ?? (extend ? fallback : NiceScale(lo: lo, hi: hi, step: hi - lo, ticks: [lo, hi]))
   }
 
   /// A canvas framed by a y axis on the left and an x axis below.

@@ -31,7 +31,8 @@ public enum ProgressLine {
     let name = TextWidth.sanitized(label, replacement: "?")
     // Rounded down, so 100% shows only when the work is done.
     let percent = fraction.map { "\(Int(($0 * 100).rounded(.down)))%" }
-    let counts = total.map { "\(NumberFormat.integer(done))/\(NumberFormat.integer($0))" }
+    let counts =
+      total.map { "\(NumberFormat.integer(done))/\(NumberFormat.integer($0))" }
       ?? NumberFormat.integer(done)
     let rateText = rate.map { NumberFormat.compact($0) + "/s" }
     var eta: String?
@@ -101,7 +102,7 @@ public enum ProgressLine {
 
   /// The one-line summary printed when output is not a TTY, or when work ends:
   /// `fit neumf: 27,000 in 8.4 s (3.2k/s) loss=0.3412`; work stopped early reads
-  /// `fit neumf: 12,345 of 27,000 (46%) in 8.4 s (1.5k/s)`.
+  /// `fit neumf: 12,345 of 27,000 (45%) in 8.4 s (1.5k/s)`.
   public static func summary(
     label: String, done: Int, total: Int?, elapsed: Double, fields: [(String, String)] = [],
     style: RenderStyle = RenderStyle()
@@ -111,7 +112,7 @@ public enum ProgressLine {
     var text = TextWidth.sanitized(label, replacement: "?") + ": " + NumberFormat.integer(done)
     if let total, done < total {
       let fraction = total > 0 ? Double(done) / Double(total) : 1
-      text += " of \(NumberFormat.integer(total)) (\(NumberFormat.percent(fraction, digits: 0)))"
+      text += " of \(NumberFormat.integer(total)) (\(Int((fraction * 100).rounded(.down)))%)"
     }
     text += " in " + NumberFormat.duration(seconds: seconds)
     if seconds > 0 { text += " (" + NumberFormat.compact(Double(done) / seconds) + "/s)" }

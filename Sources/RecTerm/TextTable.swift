@@ -161,7 +161,8 @@ public struct TextTable: Sendable, Equatable {
     switch border {
     case .rule:
       out.append(line(titles, bold: true))
-      out.append(style.dim(widths.map { String(repeating: u ? "─" : "-", count: $0) }.joined(separator: "  ")))
+      out.append(
+        style.dim(widths.map { String(repeating: u ? "─" : "-", count: $0) }.joined(separator: "  ")))
       for row in cells { out.append(line(row, bold: false)) }
     case .box:
       out.append(u ? rule("┌", "┬", "┐") : rule("+", "+", "+"))
@@ -174,11 +175,17 @@ public struct TextTable: Sendable, Equatable {
   }
 
   /// The vertical layout for terminals too narrow for the grid: a header line per
-  /// row, then `title: value` lines, long values wrapped under the value column.
+  /// row, then `title: value` lines, long values word-wrapped under the value column.
+  ///
+  ///     ── row 1 ─────
+  ///     user:  1
+  ///     title: Toy Story
+  ///            (1995)
   func records(titles: [String], cells: [[String]], style: RenderStyle) -> [String] {
     let width = style.columns
-    let labelWidth = min(titles.map { TextWidth.of($0) }.max() ?? 0, max(1, width / 2 - 1))
-    let valueWidth = max(1, width - labelWidth - 2)
+    // The label column holds "title:"; it takes at most half the width.
+    let labelColumn = min((titles.map { TextWidth.of($0) }.max() ?? 0) + 1, max(2, width / 2))
+    let valueWidth = max(1, width - labelColumn - 1)
     let h = style.unicode ? "─" : "-"
     var out: [String] = []
     for (r, row) in cells.enumerated() {
@@ -186,10 +193,10 @@ public struct TextTable: Sendable, Equatable {
       let fill = String(repeating: h, count: max(0, width - TextWidth.of(head)))
       out.append(style.dim(style.fit(head + fill)))
       for (i, value) in row.enumerated() {
-        let label = TextWidth.pad(titles[i], to: labelWidth, ellipsis: style.ellipsis)
-        let chunks = TextTable.wrap(value, width: valueWidth)
-        for (k, chunk) in chunks.enumerated() {
-          let prefix = k == 0 ? style.bold(label) + ": " : String(repeating: " ", count: labelWidth + 2)
+        let name = TextWidth.truncate(titles[i], to: labelColumn - 1, ellipsis: style.ellipsis) + ":"
+        let label = TextWidth.pad(name, to: labelColumn)
+        for (k, chunk) in TextTable.wrap(value, width: valueWidth).enumerated() {
+          let prefix = k == 0 ? style.bold(label) + " " : String(repeating: " ", count: labelColumn + 1)
           out.append(style.fit(trimTrailing(prefix + chunk)))
         }
       }
@@ -197,24 +204,36 @@ public struct TextTable: Sendable, Equatable {
     return out
   }
 
-  /// Splits text into pieces at most `width` columns wide, by characters (a wide
-  /// character that cannot fit on a one-column line goes on its own line).
+  /// Word-wraps text into lines at most `width` columns wide; a word longer than a
+  /// line is split by characters (a wide character wider than the line gets a line
+  /// of its own).
   static func wrap(_ text: String, width: Int) -> [String] {
-    var pieces: [String] = []
+    var lines: [String] = []
     var current = ""
     var used = 0
-    for ch in text {
-      let w = TextWidth.of(ch)
-      if used + w > width && !current.isEmpty {
-        pieces.append(current)
-        current = ""
-        used = 0
-      }
-      current.append(ch)
-      used += w
+    func flush() {
+      lines.append(current)
+      current = ""
+      used = 0
     }
-    pieces.append(current)
-    return pieces
+    for word in text.split(separator: " ", omittingEmptySubsequences: false) {
+      let w = TextWidth.of(String(word))
+      let space = current.isEmpty ? 0 : 1
+      if used + space + w <= width {
+        current += (space == 1 ? " " : "") + word
+        used += space + w
+        continue
+      }
+      if !current.isEmpty { flush() }
+      for ch in word {
+        let cw = TextWidth.of(ch)
+        if used + cw > width && !current.isEmpty { flush() }
+        current.append(ch)
+        used += cw
+      }
+    }
+    if !current.isEmpty || lines.isEmpty { lines.append(current) }
+    return lines
   }
 
   private func trimTrailing(_ s: String) -> String {
