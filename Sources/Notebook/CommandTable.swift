@@ -39,6 +39,6 @@ public struct CommandTable: Sendable {
 
   /// The standard table: every verb of the language.
   public static let standard = CommandTable(
-    SessionCommands.all + LoadCommands.all + InspectCommands.all + CleanCommands.all
+    SessionCommands.all + LoadCommands.all + InspectCommands.all + PlotCommands.all + CleanCommands.all
       + TransformCommands.all + SaveCommands.all)
 }
