@@ -45,6 +45,7 @@ let package = Package(
     .testTarget(name: "RecDataTests", dependencies: ["RecData", "TestSupport"]),
     .testTarget(name: "RecTermTests", dependencies: ["RecTerm", "RecData"], exclude: ["Golden"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "RecData", "TestSupport"]),
+    .testTarget(name: "RecbookCLITests", dependencies: ["TestSupport"]),
     .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"], exclude: ["reference"]),
   ]
 )

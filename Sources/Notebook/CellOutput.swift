@@ -56,8 +56,8 @@ public struct CellContext: Sendable {
   public var color: Bool = false
   /// Set by the REPL's signal handler; long work polls it and throws `cancelled`.
   public var isCancelled: @Sendable () -> Bool = { false }
-  /// Reports progress of long work (label, fraction done); the executable draws it.
-  public var progress: (@Sendable (String, Double) -> Void)? = nil
+  /// Reports progress of long work; the executable draws it (on a TTY only).
+  public var progress: (@Sendable (WorkProgress) -> Void)? = nil
   /// The session's generator for this cell (derived from seed and cell ordinal).
   public var random = SeededGeneratorBox(seed: 42, stream: 0)
   public init() {}
@@ -70,4 +70,18 @@ public struct SeededGeneratorBox: Sendable {
   public var seed: UInt64
   public var stream: UInt64
   public func make() -> SeededGenerator { SeededGenerator(seed: seed, stream: stream) }
+}
+
+/// A progress report from long work: `done` of `total` units (`nil` when unknown), and extra fields.
+public struct WorkProgress: Sendable {
+  public var label: String
+  public var done: Int
+  public var total: Int?
+  public var fields: [(String, String)]
+  public init(label: String, done: Int, total: Int?, fields: [(String, String)] = []) {
+    self.label = label
+    self.done = done
+    self.total = total
+    self.fields = fields
+  }
 }

@@ -122,8 +122,11 @@ enum LoadCommands {
     let progress: (@Sendable (Double) -> Bool)?
     if let report = ctx.progress {
       let cancelled = ctx.isCancelled
+      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+      let megabytes = max(1, size / 1_000_000)
+      let label = "load \((path as NSString).lastPathComponent) (MB)"
       progress = { f in
-        report("load", f)
+        report(WorkProgress(label: label, done: Int(f * Double(megabytes)), total: megabytes))
         return !cancelled()
       }
     } else {

@@ -81,8 +81,13 @@ public struct Replay: Sendable {
 /// A unified diff of two texts (line-based, 3 lines of context), as `diff -u` prints it.
 public enum UnifiedDiff {
   public static func make(old: String, new: String, oldName: String, newName: String) -> String {
-    let a = old.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    let b = new.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    func lines(_ text: String) -> [String] {
+      var l = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      if l.last == "" { l.removeLast() }  // the newline that ends the last line starts no line
+      return l
+    }
+    let a = lines(old)
+    let b = lines(new)
     // Longest common subsequence table (notebooks are at most a few thousand lines).
     let n = a.count
     let m = b.count

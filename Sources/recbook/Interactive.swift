@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Notebook
+import RecTerm
 
 /// `recbook` with no subcommand: the REPL on a terminal, or cells read from
 /// standard input (one per line, `\` continues) when it is not one.
@@ -54,12 +55,9 @@ struct Interactive: ParsableCommand {
 struct REPL {
   let env = ProcessInfo.processInfo.environment
 
-  var historyPath: String {
-    env["RECBOOK_HISTORY"] ?? (NSHomeDirectory() + "/.recbook_history")
-  }
-  var autosavePath: String {
-    env["RECBOOK_AUTOSAVE"] ?? (NSHomeDirectory() + "/.recbook/last.recbook")
-  }
+  var home: String { env["HOME"] ?? NSHomeDirectory() }
+  var historyPath: String { env["RECBOOK_HISTORY"] ?? (home + "/.recbook_history") }
+  var autosavePath: String { env["RECBOOK_AUTOSAVE"] ?? (home + "/.recbook/last.recbook") }
 
   func run() {
     Interrupt.install()
@@ -70,6 +68,8 @@ struct REPL {
     context.unicode = Terminal.unicode
     context.color = Terminal.useColor
     context.isCancelled = { Interrupt.isSet }
+    let display = ProgressDisplay(style: RenderStyle(width: Terminal.width, unicode: Terminal.unicode, color: false))
+    context.progress = { display.report($0) }
     var runner = Runner(context: context)
     try? FileManager.default.createDirectory(
       atPath: (autosavePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -78,15 +78,13 @@ struct REPL {
     var cellNumber = 0
     while true {
       runner.context.width = Terminal.width
-      let prompt = pending.isEmpty ? "recbook> " : "   ...> "
+      let prompt = pending.isEmpty ? LineEditor.primaryPrompt : "   ...> "
       guard let line = editor.readLine(prompt: prompt) else {
         Terminal.writeOut("\n")
         break
       }
-      if editor.discarded {
-        pending = []
-        continue
-      }
+      // Ctrl-C while typing dropped the continuation lines typed before this one.
+      if editor.discarded { pending = [] }
       editor.remember(line)
       pending.append(line)
       if line.hasSuffix("\\") { continue }
@@ -97,6 +95,7 @@ struct REPL {
       Interrupt.reset()
       cellNumber += 1
       let outcome = runner.run(CellSource(lines: lines))
+      display.finish()
       Interrupt.reset()
       switch outcome {
       case .empty: cellNumber -= 1

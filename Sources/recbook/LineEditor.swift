@@ -45,14 +45,18 @@ final class LineEditor: @unchecked Sendable {
         return strdup(editor.matches[editor.matchIndex])
       }
     }
-    // Ctrl-C at the prompt: readline's read is interrupted (no SA_RESTART), this hook
-    // runs, and the half-typed line is replaced by a fresh prompt.
+    // Ctrl-C at the prompt: the signal interrupts readline's read (no SA_RESTART), readline
+    // calls this hook, and the half-typed line is replaced by a fresh primary prompt.
+    // readline keeps reading; `discarded` tells the loop to drop continuation lines too.
     rl_signal_event_hook = {
       if Interrupt.isSet {
         Interrupt.reset()
         LineEditor.shared?.discarded = true
+        FileHandle.standardOutput.write(Data("^C\n".utf8))
         rl_replace_line("", 0)
-        rl_done = 1
+        rl_set_prompt(LineEditor.primaryPrompt)
+        rl_on_new_line()
+        rl_redisplay()
       }
       return 0
     }
@@ -62,17 +66,15 @@ final class LineEditor: @unchecked Sendable {
     read_history(historyPath)
   }
 
-  /// Reads one line; `nil` at end of input (Ctrl-D). A line discarded by Ctrl-C comes back as `""`.
+  static let primaryPrompt = "recbook> "
+
+  /// Reads one line; `nil` at end of input (Ctrl-D). After it returns, `discarded` says
+  /// whether Ctrl-C threw away what was typed before (continuation lines included).
   func readLine(prompt: String) -> String? {
     discarded = false
     guard let raw = readline(prompt) else { return nil }
     defer { free(raw) }
-    if discarded {
-      FileHandle.standardOutput.write(Data("^C\n".utf8))
-      return ""
-    }
-    let line = String(cString: raw)
-    return line
+    return String(cString: raw)
   }
 
   /// Adds a line to the history and appends it to the history file.

@@ -1,0 +1,74 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// The executable as a user runs it: exit codes, piped cells, replay with --check and --update.
+@Suite(.serialized) struct CLITests {
+  @Test func binaryExists() {
+    #expect(FileManager.default.isExecutableFile(atPath: CLI.binary), "build recbook first: swift build")
+  }
+
+  @Test func pipedCellsPrintOutputsAndErrorsGoToStderr() throws {
+    let r = try CLI.run([], input: "load t from sample:shop/items items=20\nshow tt\nschema t\n")
+    #expect(r.status == 1)
+    #expect(r.stdout.contains("t: 20 rows x 6 columns"))
+    #expect(r.stdout.contains("column    type    missing  example"))
+    #expect(r.stderr.contains("stdin, line 2, col 6: error: unknown table 'tt'"))
+    #expect(r.stderr.contains("did you mean 't'?"))
+    #expect(!r.stdout.contains("recbook>"))
+  }
+
+  @Test func usageErrorsExit64() throws {
+    #expect(try CLI.run(["run"]).status == 64)
+    #expect(try CLI.run(["--no-such-flag"]).status == 64)
+    #expect(try CLI.run(["run", "x.recbook", "--check", "--update"]).status == 64)
+  }
+
+  @Test func versionAndHelp() throws {
+    let v = try CLI.run(["--version"])
+    #expect(v.status == 0)
+    #expect(v.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+    let h = try CLI.run(["--help"])
+    #expect(h.status == 0)
+    #expect(h.stdout.contains("run"))
+  }
+
+  @Test func checkFailsWithADiffAndUpdateRestores() throws {
+    let dir = TestPaths.temporaryDirectory()
+    let file = dir.appendingPathComponent("n.recbook").path
+    let original = "seed 3\n#> seed 3\nload t from sample:shop/items items=20\n#> t: 20 rows x 6 columns\n#~ 1 s\n"
+    try original.write(toFile: file, atomically: true, encoding: .utf8)
+    #expect(try CLI.run(["run", file, "--check"]).status == 0)
+
+    try original.replacingOccurrences(of: "20 rows", with: "21 rows").write(toFile: file, atomically: true, encoding: .utf8)
+    let bad = try CLI.run(["run", file, "--check"])
+    #expect(bad.status == 1)
+    #expect(bad.stdout.contains("\n-#> t: 21 rows x 6 columns\n"))
+    #expect(bad.stdout.contains("\n+#> t: 20 rows x 6 columns\n"))
+    #expect(bad.stderr.contains("1 of 2 cells differ (first at line 3)"))
+
+    let up = try CLI.run(["run", file, "--update"])
+    #expect(up.status == 0)
+    let restored = try String(contentsOfFile: file, encoding: .utf8)
+    #expect(restored.contains("#> t: 20 rows x 6 columns"))
+    #expect(try CLI.run(["run", file, "--check"]).status == 0)
+  }
+
+  @Test func aFailingCellStopsTheReplayWithFileLineColumn() throws {
+    let dir = TestPaths.temporaryDirectory()
+    let file = dir.appendingPathComponent("f.recbook").path
+    try "seed 1\n\nshow nope\n".write(toFile: file, atomically: true, encoding: .utf8)
+    let r = try CLI.run(["run", file])
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("\(file):3:6: error: unknown table 'nope'"))
+  }
+
+  @Test func hostileInputNeverCrashes() throws {
+    let long = "show " + String(repeating: "x", count: 10_000)
+    let binary = String(decoding: (0..<256).map { UInt8($0) }, as: UTF8.self)
+    let r = try CLI.run([], input: long + "\n" + binary + "\n\"\n=\n,\nload\nload x from /dev/null\n")
+    #expect(r.status == 1)
+    #expect(r.stderr.contains("error:"))
+    #expect(!r.stderr.contains("Fatal error"))
+  }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// Drives the real REPL in a pseudo-terminal through tmux (send-keys, capture-pane).
+@Suite(.serialized) struct REPLTests {
+  let session = "recbook-test-\(getpid())"
+  let home = TestPaths.temporaryDirectory()
+
+  var hasTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
+
+  @discardableResult
+  func tmux(_ args: String) throws -> String { try CLI.sh("tmux \(args)") }
+  func keys(_ k: String) throws { try tmux("send-keys -t \(session) \(k)") }
+  func screen() throws -> String { try tmux("capture-pane -p -t \(session)") }
+
+  /// Waits until the screen satisfies `condition` (polling every 50 ms, at most `seconds`).
+  func waitFor(_ seconds: Double = 20, _ what: String, _ condition: (String) -> Bool) throws -> String {
+    let deadline = Date().addingTimeInterval(seconds)
+    var s = ""
+    while Date() < deadline {
+      s = try screen()
+      if condition(s) { return s }
+      usleep(50_000)
+    }
+    Issue.record("timed out waiting for \(what); screen:\n\(s)")
+    return s
+  }
+
+  /// Lines of the screen that hold a prompt.
+  func prompts(_ s: String) -> Int { s.split(separator: "\n").filter { $0.hasPrefix("recbook>") }.count }
+
+  @Test func typingCompletionHistoryInterruptAndExit() throws {
+    try #require(hasTmux, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
+    let csv = home.appendingPathComponent("big.csv").path
+    // A file large enough that loading it takes a while in a debug build.
+    var text = "user,item,rating,ts\n"
+    text.reserveCapacity(40_000_000)
+    for i in 0..<1_500_000 { text += "\(i % 9973),\(i % 1709),\(i % 5 + 1),\(1_700_000_000 + i)\n" }
+    try text.write(toFile: csv, atomically: true, encoding: .utf8)
+    let env = "HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist NO_COLOR=1 TERM=xterm"
+    // The tmux server outlives this call: its output must not hold our pipe open.
+    try tmux("new-session -d -s \(session) -x 120 -y 50 'env \(env) \(CLI.binary)' >/dev/null 2>&1")
+    defer { _ = try? tmux("kill-session -t \(session)") }
+
+    _ = try waitFor(10, "the first prompt") { $0.contains("recbook>") }
+
+    // A cell, typed.
+    try keys("'load events from sample:shop' Enter")
+    _ = try waitFor(30, "the load") { $0.contains("events: 50,000 rows x 7 columns") }
+
+    // Tab completes a verb, an option and a column.
+    try keys("'sh' Tab")
+    _ = try waitFor(5, "verb completion") { $0.contains("recbook> show") }
+    try keys("'events rows=2 col' Tab")
+    _ = try waitFor(5, "option completion") { $0.contains("show events rows=2 columns=") }
+    try keys("'ev' Tab")
+    _ = try waitFor(5, "column completion") { $0.contains("columns=event") }
+    try keys("Enter")
+    _ = try waitFor(5, "the table") { $0.contains("2 of 50,000 rows") && $0.contains("purchase") || $0.contains("view") }
+
+    // Up recalls the previous line.
+    try keys("Up")
+    _ = try waitFor(5, "history recall") { s in
+      s.split(separator: "\n").last { $0.hasPrefix("recbook>") }?.contains("show events rows=2 columns=event") == true
+    }
+    try keys("C-u")
+
+    // Ctrl-C at the prompt discards the line.
+    try keys("'dedupe events' C-c")
+    _ = try waitFor(5, "discarded line") { $0.contains("^C") }
+    let before = prompts(try screen())
+
+    // Ctrl-C during a long cell stops it; the session is unchanged.
+    try keys("'load big from \(csv)' Enter")
+    usleep(150_000)
+    try keys("C-c")
+    _ = try waitFor(20, "the interrupted load") { prompts($0) > before && ($0.contains("cancelled") || $0.contains("interrupted")) }
+    try keys("'tables' Enter")
+    let s = try waitFor(10, "tables") { $0.contains("table ") && $0.contains("events") }
+    #expect(s.contains("cancelled"), "the load should have been interrupted")
+    #expect(!s.split(separator: "\n").contains { $0.hasPrefix("big ") }, "the interrupted load must not create the table")
+    #expect(!s.contains("removed"), "the discarded dedupe line must not have run")
+
+    // Ctrl-D exits; the history was saved.
+    try keys("C-d")
+    let deadline = Date().addingTimeInterval(5)
+    while Date() < deadline, (try? tmux("has-session -t \(session) 2>&1")) != nil, try tmux("list-sessions 2>/dev/null").contains(session) {
+      usleep(50_000)
+    }
+    #expect(!(try tmux("list-sessions 2>/dev/null")).contains(session), "Ctrl-D should end the REPL")
+    let history = try String(contentsOfFile: home.path + "/hist", encoding: .utf8)
+    #expect(history.contains("load events from sample:shop"))
+    #expect(FileManager.default.fileExists(atPath: home.path + "/.recbook/last.recbook"))
+  }
+}
