@@ -88,6 +88,11 @@ struct CSVChunkParser {
   /// (the caller restarts), or `nil` when done (or failed: `result.failure`).
   private func parseOnce(_ r: inout CSVChunkResult, from start: Int, to end: Int, maxRows: Int) -> Int? {
     let ncols = r.columns.count
+    // Work on local copies (moved out, so still uniquely referenced); put back on every exit.
+    var cols = r.columns
+    r.columns = []
+    var kinds = cols.map(\.kind)
+    defer { r.columns = cols }
     let spans = UnsafeMutablePointer<CSVFieldSpan>.allocate(capacity: max(ncols, 1))
     spans.initialize(repeating: CSVFieldSpan(), count: max(ncols, 1))
     defer { spans.deallocate() }
@@ -130,7 +135,7 @@ struct CSVChunkParser {
       }
       pos = scan.next
       let nf = scan.fields
-      var problem = scan.problem
+      var problem = scan.strayField > 0 ? scan.problem : nil
       if problem == nil && nf != ncols {
         problem = (nil, "expected \(ncols) field\(ncols == 1 ? "" : "s"), found \(nf)")
       }
@@ -147,38 +152,39 @@ struct CSVChunkParser {
       // Commit phase.
       for c in 0..<ncols {
         let f = spans[c]
-        switch r.columns[c].kind {
+        switch kinds[c] {
         case .int:
           if f.flags == CSVFieldSpan.int {
-            r.columns[c].ints.append(f.value)
+            cols[c].ints.append(f.value)
             continue
           }
           let p = base + f.start
           let n = f.end - f.start
           if isMissing(f) {
-            r.columns[c].ints.append(Column.missingInt)
+            cols[c].ints.append(Column.missingInt)
           } else if f.flags != CSVFieldSpan.escaped, let v = CSVField.parseInt(p, n) {
-            r.columns[c].ints.append(v)
-          } else if r.columns[c].forced {
+            cols[c].ints.append(v)
+          } else if cols[c].forced {
             r.failure = .badValue(offset: recordStart, column: c, text: text(f, &scratch), expected: .int)
             r.end = recordStart
             return nil
           } else if f.flags != CSVFieldSpan.escaped, let d = CSVField.parseDouble(p, n) {
-            r.columns[c].promoteToDouble()
-            r.columns[c].doubles.append(d)
+            cols[c].promoteToDouble()
+            kinds[c] = .double
+            cols[c].doubles.append(d)
           } else {
             return c
           }
         case .double:
           if f.flags == CSVFieldSpan.int {
-            r.columns[c].doubles.append(Double(f.value))
+            cols[c].doubles.append(Double(f.value))
             continue
           }
           if isMissing(f) {
-            r.columns[c].doubles.append(.nan)
+            cols[c].doubles.append(.nan)
           } else if f.flags != CSVFieldSpan.escaped, let d = CSVField.parseDouble(base + f.start, f.end - f.start) {
-            r.columns[c].doubles.append(d)
-          } else if r.columns[c].forced {
+            cols[c].doubles.append(d)
+          } else if cols[c].forced {
             r.failure = .badValue(offset: recordStart, column: c, text: text(f, &scratch), expected: .double)
             r.end = recordStart
             return nil
@@ -187,7 +193,7 @@ struct CSVChunkParser {
           }
         case .string:
           if isMissing(f) {
-            r.columns[c].codes.append(-1)
+            cols[c].codes.append(-1)
             continue
           }
           guard let s = decode(f, &scratch) else {
@@ -195,8 +201,8 @@ struct CSVChunkParser {
             r.end = recordStart
             return nil
           }
-          let code = r.columns[c].intern(s)
-          r.columns[c].codes.append(code)
+          let code = cols[c].intern(s)
+          cols[c].codes.append(code)
         }
       }
       rows += 1
@@ -215,10 +221,19 @@ struct CSVChunkParser {
     var fields = 0
     /// The offset of the next record.
     var next = 0
-    /// A malformed record: the 1-based field and what is wrong.
-    var problem: (field: Int?, message: String)? = nil
+    /// A field (1-based) whose closing quote is followed by `strayByte` instead of a
+    /// separator or newline; 0 when none. (Plain values, so the scan allocates nothing.)
+    var strayField = 0
+    var strayByte: UInt8 = 0
     /// The offset of a quote that is never closed (the rest of the data is one field).
     var unterminatedQuote: Int? = nil
+
+    /// A malformed record's field and message, if the scan found one.
+    var problem: (field: Int?, message: String)? {
+      guard strayField > 0 else { return nil }
+      let b = CSVChunkParser.describe(strayByte)
+      return (strayField, "unexpected '\(b)' after the closing quote of field \(strayField)")
+    }
   }
 
   /// Finds the fields of the record starting at `pos` (not a blank line), storing
@@ -271,13 +286,15 @@ struct CSVChunkParser {
           pos += 1
           break fields
         }
-        out.problem = (nf, "unexpected '\(Self.describe(t))' after the closing quote of field \(nf)")
+        out.strayField = nf
+        out.strayByte = t
         // Resynchronise at the end of the physical line.
         while pos < limit && base[pos] != nl { pos += 1 }
         if pos < limit { pos += 1 }
         break fields
       } else {
-        // Unquoted: find the end, accumulating the digits on the way.
+        // Unquoted. Fast path: a run of digits ended by the separator or the newline
+        // is an int, read with one comparison per byte.
         var q = pos
         var negative = false
         if q < limit && base[q] == 0x2D {
@@ -286,26 +303,29 @@ struct CSVChunkParser {
         }
         let digitsStart = q
         var v: UInt64 = 0
-        var allDigits = true
         while q < limit {
-          let c = base[q]
-          if c == sep || c == nl { break }
-          let d = c &- 0x30
-          if d < 10 { v = v &* 10 &+ UInt64(d) } else { allDigits = false }
+          let d = base[q] &- 0x30
+          if d >= 10 { break }
+          v = v &* 10 &+ UInt64(d)
           q += 1
         }
-        var fe = q
-        if (q == limit || base[q] == nl) && fe > fs && base[fe - 1] == cr {
-          fe -= 1
-          allDigits = false  // the CR spoilt `v`: the commit phase parses the bytes instead
-        }
-        if nf < capacity {
-          let n = fe - digitsStart
-          // At most 18 digits cannot overflow; longer numbers take the general path.
-          if allDigits && n > 0 && n <= 18 {
+        let n = q - digitsStart
+        // At most 18 digits cannot overflow; longer numbers take the general path.
+        if n > 0 && n <= 18 && (q == limit || base[q] == sep || base[q] == nl) {
+          if nf < capacity {
             let x = Int(truncatingIfNeeded: v)
-            spans[nf] = CSVFieldSpan(start: fs, end: fe, value: negative ? -x : x, flags: CSVFieldSpan.int)
-          } else {
+            spans[nf] = CSVFieldSpan(start: fs, end: q, value: negative ? -x : x, flags: CSVFieldSpan.int)
+          }
+        } else {
+          // General path: find the end of the field.
+          while q < limit {
+            let c = base[q]
+            if c == sep || c == nl { break }
+            q += 1
+          }
+          var fe = q
+          if (q == limit || base[q] == nl) && fe > fs && base[fe - 1] == cr { fe -= 1 }
+          if nf < capacity {
             spans[nf] = CSVFieldSpan(start: fs, end: fe, value: 0, flags: CSVFieldSpan.plain)
           }
         }

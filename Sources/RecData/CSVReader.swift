@@ -259,7 +259,7 @@ public enum CSVReader {
     for c in 0..<ncols {
       var column = join(&results, column: c, kind: kinds[c])
       // Nothing to infer a type from: a string column of missing values, as `Column(values:)` does.
-      if !forced[c] && column.type != .string && column.missingCount == column.count {
+      if !forced[c] && column.type != .string && !(0..<column.count).contains(where: { !column.isMissing($0) }) {
         column = .missing(.string, count: column.count)
       }
       columns.append((names[c], column))

@@ -1,1 +1,29 @@
-print("bench")
+// recbook-bench: Recbook's benchmarks, one subcommand each (not part of the tests).
+//
+//   recbook-bench csv-load [--rows N] [--dir D] [--threads T]
+//
+// Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
+// file with a `run(_ arguments: [String]) -> Int32` function and a case below.
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+let benchmarks: [(name: String, synopsis: String)] = [
+  ("csv-load", "csv-load [--rows N] [--dir D] [--threads T]: load D/ratings_N.csv once, print time and peak RSS")
+]
+
+func usage() -> Int32 {
+  print("usage: recbook-bench <benchmark> [options]\n")
+  for b in benchmarks { print("  " + b.synopsis) }
+  return 2
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let status: Int32
+switch arguments.first {
+case "csv-load": status = CSVLoadBench.run(Array(arguments.dropFirst()))
+default: status = usage()
+}
+exit(status)
