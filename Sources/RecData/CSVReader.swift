@@ -1,9 +1,10 @@
+import Dispatch
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Dispatch
 
 /// Reads CSV and TSV files into a ``Table``: fast, in parallel, and never crashing on bad input.
 ///
@@ -79,7 +80,9 @@ public enum CSVReader {
   ) throws(DataError) -> (Table, LoadReport) {
     if data.isEmpty { throw .io(path: name, message: "the file is empty (0 bytes)") }
     let result = data.withUnsafeBufferPointer { b -> Result<(Table, LoadReport), DataError> in
-      guard let p = b.baseAddress else { return .failure(.io(path: name, message: "the file is empty (0 bytes)")) }
+      guard let p = b.baseAddress else {
+        return .failure(.io(path: name, message: "the file is empty (0 bytes)"))
+      }
       do throws(DataError) {
         return .success(
           try parse(p, count: b.count, name: name, options: options, progress: progress, mappingAddress: nil))
@@ -108,7 +111,8 @@ public enum CSVReader {
     if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
     if let nul = memchr(base, 0, min(count, 1 << 16)) {
       let offset = UnsafeRawPointer(nul) - UnsafeRawPointer(base)
-      throw .io(path: name, message: "looks like a binary file (a NUL byte at offset \(offset)), not CSV text")
+      throw .io(
+        path: name, message: "looks like a binary file (a NUL byte at offset \(offset)), not CSV text")
     }
     var first = start
     while first < count && (base[first] == 0x0A || base[first] == 0x0D) { first += 1 }
@@ -259,7 +263,9 @@ public enum CSVReader {
     for c in 0..<ncols {
       var column = join(&results, column: c, kind: kinds[c])
       // Nothing to infer a type from: a string column of missing values, as `Column(values:)` does.
-      if !forced[c] && column.type != .string && !(0..<column.count).contains(where: { !column.isMissing($0) }) {
+      if !forced[c] && column.type != .string
+        && !(0..<column.count).contains(where: { !column.isMissing($0) })
+      {
         column = .missing(.string, count: column.count)
       }
       columns.append((names[c], column))
@@ -339,7 +345,8 @@ public enum CSVReader {
   // MARK: - Helpers
 
   static let unterminatedMessage = "unterminated quoted field: the quote opened here is never closed"
-  static let utf8Message = "invalid UTF-8 text; if the file is Latin-1 (ISO-8859-1), load it with encoding=latin1"
+  static let utf8Message =
+    "invalid UTF-8 text; if the file is Latin-1 (ISO-8859-1), load it with encoding=latin1"
 
   private static func error(
     _ f: CSVChunkFailure, name: String, names: [String], line: (Int) -> Int

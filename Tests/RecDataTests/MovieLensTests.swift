@@ -8,11 +8,13 @@ import Testing
   static let dir = "../shared/data/ml-100k"
   static var present: Bool { FileManager.default.fileExists(atPath: dir + "/u.data") }
 
-  @Test(arguments: [
-    ("data/ml-100k/u.data", MovieLens.Kind.ratings100k), ("ua.base", .ratings100k), ("x/ub.test", .ratings100k),
-    ("u3.base", .ratings100k), ("u5.test", .ratings100k), ("u.item", .items100k), ("u.user", .users100k),
-    ("ml-1m/ratings.dat", .ratings1m), ("movies.dat", .movies1m), ("users.dat", .users1m),
-  ] as [(String, MovieLens.Kind)])
+  @Test(
+    arguments: [
+      ("data/ml-100k/u.data", MovieLens.Kind.ratings100k), ("ua.base", .ratings100k),
+      ("x/ub.test", .ratings100k),
+      ("u3.base", .ratings100k), ("u5.test", .ratings100k), ("u.item", .items100k), ("u.user", .users100k),
+      ("ml-1m/ratings.dat", .ratings1m), ("movies.dat", .movies1m), ("users.dat", .users1m),
+    ] as [(String, MovieLens.Kind)])
   func kindByName(path: String, kind: MovieLens.Kind) {
     #expect(MovieLens.kind(ofPath: path) == kind)
   }
@@ -41,7 +43,10 @@ import Testing
   func items() throws {
     let (t, _) = try MovieLens.read(path: Self.dir + "/u.item")
     #expect(t.rowCount == 1682)
-    #expect(t.columnNames == ["item", "title", "release_date", "video_release_date", "url"] + MovieLens.genres + ["genres"])
+    #expect(
+      t.columnNames == ["item", "title", "release_date", "video_release_date", "url"] + MovieLens.genres + [
+        "genres"
+      ])
     #expect(t.column("item")?.type == .int)
     #expect(t.column("video_release_date")?.type == .string)
     #expect(t.column("video_release_date")?.missingCount == 1682)
@@ -67,7 +72,10 @@ import Testing
   @Test func ml1mDoubleColonFiles() throws {
     let dir = try CSVTest.temporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: dir) }
-    let movies: [UInt8] = Array("1::Toy Story (1995)::Animation|Children's|Comedy\n2::Star Wars: Episode IV (1977)::Sci-Fi\n3::Caf".utf8) + [0xE9] + Array(" (1999)::Drama\n".utf8)
+    let movies: [UInt8] =
+      Array(
+        "1::Toy Story (1995)::Animation|Children's|Comedy\n2::Star Wars: Episode IV (1977)::Sci-Fi\n3::Caf"
+          .utf8) + [0xE9] + Array(" (1999)::Drama\n".utf8)
     #expect(FileManager.default.createFile(atPath: dir + "/movies.dat", contents: Data(movies)))
     let (m, report) = try MovieLens.read(path: dir + "/movies.dat")
     #expect(m.columnNames == ["item", "title", "genres"])
@@ -77,9 +85,10 @@ import Testing
     let ratings = "1::1193::5::978300760\n1::661::3::978302109\n"
     #expect(FileManager.default.createFile(atPath: dir + "/ratings.dat", contents: Data(ratings.utf8)))
     let (r, _) = try MovieLens.read(path: dir + "/ratings.dat")
-    #expect(CSVTest.rows(r) == [
-      [.int(1), .int(1193), .int(5), .int(978_300_760)], [.int(1), .int(661), .int(3), .int(978_302_109)],
-    ])
+    #expect(
+      CSVTest.rows(r) == [
+        [.int(1), .int(1193), .int(5), .int(978_300_760)], [.int(1), .int(661), .int(3), .int(978_302_109)],
+      ])
     let users = "1::F::1::10::48067\n2::M::56::16::L9G2B\n"
     #expect(FileManager.default.createFile(atPath: dir + "/users.dat", contents: Data(users.utf8)))
     let (u, _) = try MovieLens.read(path: dir + "/users.dat")
@@ -98,6 +107,7 @@ import Testing
         == .badValue(path: dir + "/u.data", line: 1, column: "rating", text: "4.5", expected: .int))
     #expect(
       CSVTest.error { () throws(DataError) in _ = try MovieLens.read(path: dir + "/other.csv") }
-        == .invalidArgument("\(dir)/other.csv: not a MovieLens file name (u.data, u.item, u.user, ratings.dat, ...)"))
+        == .invalidArgument(
+          "\(dir)/other.csv: not a MovieLens file name (u.data, u.item, u.user, ratings.dat, ...)"))
   }
 }

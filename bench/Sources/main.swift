@@ -11,7 +11,10 @@
 #endif
 
 let benchmarks: [(name: String, synopsis: String)] = [
-  ("csv-load", "csv-load [--rows N] [--dir D] [--threads T]: load D/ratings_N.csv once, print time and peak RSS")
+  (
+    "csv-load",
+    "csv-load [--rows N] [--dir D] [--threads T]: load D/ratings_N.csv once, print time and peak RSS"
+  )
 ]
 
 func usage() -> Int32 {
