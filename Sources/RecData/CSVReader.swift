@@ -1,6 +1,12 @@
 import Dispatch
 
 #if canImport(Glibc)
+  private let systemRead = Glibc.read
+#elseif canImport(Darwin)
+  private let systemRead = Darwin.read
+#endif
+
+#if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
   import Darwin
@@ -66,7 +72,7 @@ public enum CSVReader {
     var bytes = [UInt8]()
     var block = [UInt8](repeating: 0, count: 1 << 20)
     while true {
-      let n = block.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      let n = block.withUnsafeMutableBytes { systemRead(fd, $0.baseAddress, $0.count) }
       if n < 0 { throw .io(path: path, message: errnoMessage(errno)) }
       if n == 0 { break }
       bytes.append(contentsOf: block[0..<n])
@@ -125,7 +131,9 @@ public enum CSVReader {
     let line = { (offset: Int) in lineNumber(base, offset) }
 
     // The first record: the header, or the first row (it fixes the field count).
-    let probe = parser.scanRecord(at: first, into: UnsafeMutablePointer(bitPattern: 8)!, capacity: 0)
+    let noSpans = UnsafeMutablePointer<CSVFieldSpan>.allocate(capacity: 1)
+    defer { noSpans.deallocate() }
+    let probe = parser.scanRecord(at: first, into: noSpans, capacity: 0)
     if let q = probe.unterminatedQuote {
       throw .malformedRow(path: name, line: line(q), field: 1, message: unterminatedMessage)
     }
@@ -134,7 +142,8 @@ public enum CSVReader {
     }
     let ncols = probe.fields
     let firstFields = [CSVFieldSpan](unsafeUninitializedCapacity: ncols) { buf, n in
-      _ = parser.scanRecord(at: first, into: buf.baseAddress!, capacity: ncols)
+      guard let p = buf.baseAddress else { return }
+      _ = parser.scanRecord(at: first, into: p, capacity: ncols)
       n = ncols
     }
     let hasHeader = options.header ?? looksLikeHeader(firstFields, base)
