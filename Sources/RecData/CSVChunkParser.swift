@@ -109,6 +109,7 @@ struct CSVChunkParser {
   ) -> Int? {
     let ncols = cols.count
     var kinds = cols.map(\.kind)
+    var allInt = kinds.allSatisfy { $0 == .int }
     var scratch = [UInt8]()
     let base = base
     let limit = limit
@@ -139,6 +140,15 @@ struct CSVChunkParser {
       if base[pos] == cr && pos + 1 < limit && base[pos + 1] == nl {
         pos += 2
         continue
+      }
+      // Fast path for the common all-int record (a ratings file): digits straight
+      // into the columns, no spans. Anything else (a sign other than '-', a quote,
+      // a CR, a missing value, a wrong field count) undoes the record's appends and
+      // takes the general path below, which decides what it is.
+      if allInt, let next = appendIntRecord(at: pos, cols) {
+        pos = next
+        rows += 1
+        continue records
       }
       let scan = scanRecord(at: pos, into: spans, capacity: ncols)
       if let q = scan.unterminatedQuote {
@@ -184,6 +194,7 @@ struct CSVChunkParser {
           } else if f.flags != CSVFieldSpan.escaped, let d = CSVField.parseDouble(p, n) {
             cols[c].promoteToDouble()
             kinds[c] = .double
+            allInt = false
             cols[c].doubles.append(d)
           } else {
             return c
@@ -228,6 +239,43 @@ struct CSVChunkParser {
     r.rows = rows
     r.end = pos
     return nil
+  }
+
+  /// Appends the record at `start` to all-int columns if every field is 1 to 18
+  /// digits with an optional '-', ended by the separator (the last by LF or the end
+  /// of the data); returns the next record's offset, or `nil` with nothing appended.
+  @inline(__always)
+  private func appendIntRecord(at start: Int, _ cols: UnsafeMutableBufferPointer<CSVColumnBuilder>) -> Int? {
+    let base = base
+    let limit = limit
+    let sep = separator
+    let last = cols.count - 1
+    var q = start
+    for c in 0...last {
+      var negative = false
+      if q < limit && base[q] == 0x2D {
+        negative = true
+        q += 1
+      }
+      let digitsStart = q
+      var v: UInt64 = 0
+      while q < limit {
+        let d = base[q] &- 0x30
+        if d >= 10 { break }
+        v = v &* 10 &+ UInt64(d)
+        q += 1
+      }
+      let n = q - digitsStart
+      let ended = c < last ? (q < limit && base[q] == sep) : (q == limit || base[q] == 0x0A)
+      guard n > 0 && n <= 18 && ended else {
+        for k in 0..<c { cols[k].ints.removeLast() }
+        return nil
+      }
+      let x = Int(truncatingIfNeeded: v)
+      cols[c].ints.append(negative ? -x : x)
+      q += 1
+    }
+    return min(q, limit)
   }
 
   /// What the scan phase found for one record.

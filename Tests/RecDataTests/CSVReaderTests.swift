@@ -194,6 +194,22 @@ import Testing
     #expect(t.column("b")?[3000] == .string("x"))
   }
 
+  /// The all-int fast path gives up part way through a record without leaving values behind.
+  @Test(arguments: [
+    ("a,b,c\n1,2,3\n4,5,x\n", [[Value.int(1), .int(2), .string("3")], [.int(4), .int(5), .string("x")]]),
+    ("a,b,c\n1,2,3\n4,5,\n", [[.int(1), .int(2), .int(3)], [.int(4), .int(5), .missing]]),
+    ("a,b,c\n1,2,3\n4,-5,6\r\n", [[.int(1), .int(2), .int(3)], [.int(4), .int(-5), .int(6)]]),
+    ("a,b,c\n1,2,3\n4,+5,6", [[.int(1), .int(2), .int(3)], [.int(4), .int(5), .int(6)]]),
+    (
+      "a,b,c\n1,2,3\n4,5,1234567890123456789\n",
+      [[.int(1), .int(2), .int(3)], [.int(4), .int(5), .int(1_234_567_890_123_456_789)]]
+    ),
+  ])
+  func intFastPathFallsBack(text: String, rows: [[Value]]) throws {
+    let (t, _) = try CSVTest.load(text)
+    #expect(CSVTest.rows(t) == rows)
+  }
+
   @Test func progressReachesOneAndCancelStops() throws {
     let seen = Recorder()
     let text = "a,b\n" + (0..<1000).map { "\($0),\($0 * 2)\n" }.joined()
