@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// One column of a CSV file being built from a run of rows, in the narrowest
 /// type seen so far (int, then double, then string).
 ///
@@ -26,33 +20,9 @@ struct CSVColumnBuilder {
     self.kind = kind
     self.forced = forced
     switch kind {
-    case .int:
-      ints.reserveCapacity(reserve)
-      Self.adviseHugePages(&ints)
-    case .double:
-      doubles.reserveCapacity(reserve)
-      Self.adviseHugePages(&doubles)
+    case .int: ints.reserveCapacity(reserve)
+    case .double: doubles.reserveCapacity(reserve)
     case .string: codes.reserveCapacity(reserve)
-    }
-  }
-
-  /// Asks for transparent huge pages on a large array's reserved capacity.
-  ///
-  /// A 10M-row column is 80 MB: with 4 KB pages that is 20,000 page faults, each
-  /// zeroing one page under the memory-cgroup locks that the two parsing threads
-  /// contend for (a third of the load's time in `perf`). With 2 MB pages it is 40.
-  /// Only a hint about memory not yet touched: contents and results are unchanged.
-  static func adviseHugePages<T>(_ a: inout [T]) {
-    let bytes = a.capacity * MemoryLayout<T>.stride
-    guard bytes >= 8 << 20 else { return }
-    a.withUnsafeMutableBufferPointer { b in
-      guard let p = b.baseAddress else { return }
-      let huge = 2 << 20
-      let start = (Int(bitPattern: p) + huge - 1) / huge * huge
-      let end = (Int(bitPattern: p) + bytes) / huge * huge
-      if end > start, let q = UnsafeMutableRawPointer(bitPattern: start) {
-        _ = madvise(q, end - start, Int32(MADV_HUGEPAGE))
-      }
     }
   }
 
