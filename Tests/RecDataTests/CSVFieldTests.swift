@@ -60,6 +60,32 @@ import Testing
     }
   }
 
+  /// The 8-bytes-at-a-time digit reader agrees with a byte loop, for digits
+  /// followed by every kind of byte (below '0', above '9', high-bit bytes).
+  @Test(arguments: 1...4)
+  func swarDigitsMatchesAByteLoop(seed: UInt64) {
+    var g = SeededGenerator(seed: seed)
+    let others: [UInt8] = [0x00, 0x0A, 0x0D, 0x2C, 0x2D, 0x2E, 0x2F, 0x3A, 0x41, 0x7F, 0x80, 0xC3, 0xFF]
+    for _ in 0..<20_000 {
+      var bytes = [UInt8]()
+      for _ in 0..<8 {
+        bytes.append(
+          g.nextInt(below: 3) == 0
+            ? others[g.nextInt(below: others.count)] : 0x30 + UInt8(g.nextInt(below: 10)))
+      }
+      var count = 0
+      var value: UInt64 = 0
+      while count < 8, bytes[count] >= 0x30, bytes[count] <= 0x39 {
+        value = value * 10 + UInt64(bytes[count] - 0x30)
+        count += 1
+      }
+      let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+      let (k, v) = CSVChunkParser.swarDigits(word)
+      #expect(k == count, "\(bytes)")
+      #expect(v == value, "\(bytes)")
+    }
+  }
+
   @Test(arguments: [
     ("0", 0), ("-0", 0), ("+12", 12), ("007", 7), (" 42 ", 42), ("9223372036854775807", Int.max),
     ("-9223372036854775807", -Int.max),
