@@ -4,6 +4,12 @@
   import Darwin
 #endif
 
+#if canImport(Glibc)
+  private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+  private let systemWrite = Darwin.write
+#endif
+
 /// Writes a ``Table`` as CSV that ``CSVReader`` reads back to an equal table.
 ///
 /// A header row with the column names, then one row per table row, LF line ends.
@@ -30,9 +36,10 @@ public enum CSVWriter {
     func flush(force: Bool) {
       guard force || out.count >= 1 << 20, failed == 0 else { return }
       let ok = out.withUnsafeBytes { b -> Bool in
+        guard let start = b.baseAddress else { return true }
         var done = 0
         while done < b.count {
-          let n = Glibc.write(fd, b.baseAddress! + done, b.count - done)
+          let n = systemWrite(fd, start + done, b.count - done)
           if n <= 0 { return false }
           done += n
         }

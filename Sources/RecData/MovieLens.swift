@@ -67,7 +67,10 @@ public enum MovieLens {
       o.types = Dictionary(uniqueKeysWithValues: ratings.map { ($0, .int) })
     case .items100k:
       o.columnNames = ["item", "title", "release_date", "video_release_date", "url"] + genres
-      o.types = ["item": .int, "title": .string, "release_date": .string, "video_release_date": .string, "url": .string]
+      o.types = [
+        "item": .int, "title": .string, "release_date": .string, "video_release_date": .string,
+        "url": .string,
+      ]
       for g in genres { o.types[g] = .int }
     case .users100k:
       o.columnNames = ["user", "age", "gender", "occupation", "zip"]
@@ -90,7 +93,11 @@ public enum MovieLens {
       o.separator = 0x1F
       let (t, report) = try CSVReader.read(
         data: replacingDoubleColons(raw), name: path, options: o, progress: progress)
-      return (t, LoadReport(rows: report.rows, bytes: raw.count, skipped: report.skipped, skippedSamples: report.skippedSamples))
+      return (
+        t,
+        LoadReport(
+          rows: report.rows, bytes: raw.count, skipped: report.skipped, skippedSamples: report.skippedSamples)
+      )
     }
   }
 

@@ -5,16 +5,17 @@ import Testing
 
 /// Every way a CSV file can be wrong gives a DataError with the line, never a crash.
 @Suite struct CSVErrorTests {
-  @Test(arguments: [
-    ("a,b\n1,2\n3,4,5\n", 3, nil, "expected 2 fields, found 3"),
-    ("a,b\n1,2\n3\n", 3, nil, "expected 2 fields, found 1"),
-    // The physical line counts the newline inside the quoted field of line 2.
-    ("a,b\n\"x\ny\",1\n2\n", 4, nil, "expected 2 fields, found 1"),
-    ("a,b\r\n1,2\r\n3,4,\r\n", 3, nil, "expected 2 fields, found 3"),
-    ("a,b\n\"x\"y,1\n", 2, 1, "unexpected 'y' after the closing quote of field 1"),
-    ("a,b\n1,2\n3,\"abc\n4,5\n", 3, nil, CSVReader.unterminatedMessage),
-    ("\"a,b\n1,2\n", 1, 1, CSVReader.unterminatedMessage),
-  ] as [(String, Int, Int?, String)])
+  @Test(
+    arguments: [
+      ("a,b\n1,2\n3,4,5\n", 3, nil, "expected 2 fields, found 3"),
+      ("a,b\n1,2\n3\n", 3, nil, "expected 2 fields, found 1"),
+      // The physical line counts the newline inside the quoted field of line 2.
+      ("a,b\n\"x\ny\",1\n2\n", 4, nil, "expected 2 fields, found 1"),
+      ("a,b\r\n1,2\r\n3,4,\r\n", 3, nil, "expected 2 fields, found 3"),
+      ("a,b\n\"x\"y,1\n", 2, 1, "unexpected 'y' after the closing quote of field 1"),
+      ("a,b\n1,2\n3,\"abc\n4,5\n", 3, nil, CSVReader.unterminatedMessage),
+      ("\"a,b\n1,2\n", 1, 1, CSVReader.unterminatedMessage),
+    ] as [(String, Int, Int?, String)])
   func malformedRows(text: String, line: Int, field: Int?, message: String) {
     let e = CSVTest.error { () throws(DataError) in _ = try CSVTest.load(text) }
     #expect(e == .malformedRow(path: "t.csv", line: line, field: field, message: message))
@@ -30,7 +31,8 @@ import Testing
   @Test func binaryFile() {
     let bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0x00, 0x00, 0x00, 0x0D]
     let e = CSVTest.error { () throws(DataError) in _ = try CSVTest.load(bytes: bytes) }
-    #expect(e == .io(path: "t.csv", message: "looks like a binary file (a NUL byte at offset 8), not CSV text"))
+    #expect(
+      e == .io(path: "t.csv", message: "looks like a binary file (a NUL byte at offset 8), not CSV text"))
   }
 
   @Test(arguments: ["", "\n\n\r\n"])
@@ -63,7 +65,8 @@ import Testing
 
   @Test func forcedTypeThatDoesNotFit() {
     let text = "user,rating\n1,4\n2,4.5\n"
-    let e = CSVTest.error { () throws(DataError) in _ = try CSVTest.load(text) { $0.types = ["rating": .int] } }
+    let e = CSVTest.error { () throws(DataError) in _ = try CSVTest.load(text) { $0.types = ["rating": .int] }
+    }
     #expect(e == .badValue(path: "t.csv", line: 3, column: "rating", text: "4.5", expected: .int))
     let d = CSVTest.error { () throws(DataError) in
       _ = try CSVTest.load("a,b\n1,x\n") { $0.types = ["b": .double] }
@@ -72,7 +75,9 @@ import Testing
   }
 
   @Test func forcedTypeOfAnUnknownColumn() {
-    let e = CSVTest.error { () throws(DataError) in _ = try CSVTest.load("rating,b\n1,2\n") { $0.types = ["ratng": .int] } }
+    let e = CSVTest.error { () throws(DataError) in
+      _ = try CSVTest.load("rating,b\n1,2\n") { $0.types = ["ratng": .int] }
+    }
     #expect(e == .unknownColumn(name: "ratng", table: "t.csv", suggestions: ["rating"], span: nil))
   }
 
@@ -101,9 +106,10 @@ import Testing
   @Test func skippedRowsDoNotChangeTypes() throws {
     let (t, report) = try CSVTest.load("a,b\n1,2\nx,y,z\n\"q\"w,1\n3,4\n") { $0.onError = .skip }
     #expect(report.skipped == 2)
-    #expect(report.skippedSamples == [
-      "line 3: expected 2 fields, found 3", "line 4: unexpected 'w' after the closing quote of field 1",
-    ])
+    #expect(
+      report.skippedSamples == [
+        "line 3: expected 2 fields, found 3", "line 4: unexpected 'w' after the closing quote of field 1",
+      ])
     #expect(CSVTest.rows(t) == [[.int(1), .int(2)], [.int(3), .int(4)]])
   }
 

@@ -16,8 +16,10 @@ import Testing
   }
 
   @Test(arguments: [
-    "0.1", "0.3", "4.5", "-.5", "1e5", "1E-5", "2.2250738585072011e-308", "4.9e-324", "1.7976931348623157e308",
-    "9007199254740993", "9007199254740992.5", "1e23", "8.98846567431158e307", "123456789012345678901234567890",
+    "0.1", "0.3", "4.5", "-.5", "1e5", "1E-5", "2.2250738585072011e-308", "4.9e-324",
+    "1.7976931348623157e308",
+    "9007199254740993", "9007199254740992.5", "1e23", "8.98846567431158e307",
+    "123456789012345678901234567890",
     "0.000000000000000000000000000001", "3.14159265358979323846264338327950288",
   ])
   func knownHardCases(text: String) {
@@ -55,6 +57,32 @@ import Testing
       guard v.isFinite else { continue }
       let text = CSVWriter.formatDouble(v)
       #expect(Self.double(text) == v, "\(text)")
+    }
+  }
+
+  /// The 8-bytes-at-a-time digit reader agrees with a byte loop, for digits
+  /// followed by every kind of byte (below '0', above '9', high-bit bytes).
+  @Test(arguments: 1...4)
+  func swarDigitsMatchesAByteLoop(seed: UInt64) {
+    var g = SeededGenerator(seed: seed)
+    let others: [UInt8] = [0x00, 0x0A, 0x0D, 0x2C, 0x2D, 0x2E, 0x2F, 0x3A, 0x41, 0x7F, 0x80, 0xC3, 0xFF]
+    for _ in 0..<20_000 {
+      var bytes = [UInt8]()
+      for _ in 0..<8 {
+        bytes.append(
+          g.nextInt(below: 3) == 0
+            ? others[g.nextInt(below: others.count)] : 0x30 + UInt8(g.nextInt(below: 10)))
+      }
+      var count = 0
+      var value: UInt64 = 0
+      while count < 8, bytes[count] >= 0x30, bytes[count] <= 0x39 {
+        value = value * 10 + UInt64(bytes[count] - 0x30)
+        count += 1
+      }
+      let word = bytes.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+      let (k, v) = CSVChunkParser.swarDigits(word)
+      #expect(k == count, "\(bytes)")
+      #expect(v == value, "\(bytes)")
     }
   }
 

@@ -79,11 +79,15 @@ import Testing
     var s = "a,b\n"
     for i in 0..<20_000 { s += i % 997 == 5 ? "\(i)\n" : "\(i),\(i)\n" }
     let bytes = Array(s.utf8)
-    let e1 = CSVTest.error { () throws(DataError) in _ = try CSVReader.read(data: bytes, name: "p.csv", options: .init()) }
+    let e1 = CSVTest.error { () throws(DataError) in
+      _ = try CSVReader.read(data: bytes, name: "p.csv", options: .init())
+    }
     for threads in [1, 2, 4] {
       var o = CSVOptions()
       o.threads = threads
-      let e = CSVTest.error { () throws(DataError) in _ = try CSVReader.read(data: bytes, name: "p.csv", options: o) }
+      let e = CSVTest.error { () throws(DataError) in
+        _ = try CSVReader.read(data: bytes, name: "p.csv", options: o)
+      }
       #expect(e == e1)
       #expect(e == .malformedRow(path: "p.csv", line: 7, field: nil, message: "expected 2 fields, found 1"))
     }

@@ -14,7 +14,9 @@ import Testing
   }
 
   static let rfcCases: [Case] = [
-    Case(label: "plain", text: "a,b\n1,2\n3,4\n", names: ["a", "b"], rows: [[.int(1), .int(2)], [.int(3), .int(4)]]),
+    Case(
+      label: "plain", text: "a,b\n1,2\n3,4\n", names: ["a", "b"],
+      rows: [[.int(1), .int(2)], [.int(3), .int(4)]]),
     Case(
       label: "quoted separator", text: "name,n\n\"x,y\",1\nz,2\n", names: ["name", "n"],
       rows: [[.string("x,y"), .int(1)], [.string("z"), .int(2)]]),
@@ -28,12 +30,15 @@ import Testing
       label: "CRLF", text: "a,b\r\n1,x\r\n2,\"y\"\r\n", names: ["a", "b"],
       rows: [[.int(1), .string("x")], [.int(2), .string("y")]]),
     Case(label: "BOM", text: "\u{FEFF}a,b\n1,2\n", names: ["a", "b"], rows: [[.int(1), .int(2)]]),
-    Case(label: "no trailing newline", text: "a,b\n1,2\n3,4", names: ["a", "b"], rows: [[.int(1), .int(2)], [.int(3), .int(4)]]),
+    Case(
+      label: "no trailing newline", text: "a,b\n1,2\n3,4", names: ["a", "b"],
+      rows: [[.int(1), .int(2)], [.int(3), .int(4)]]),
     Case(
       label: "empty fields", text: "a,b,c\n1,,x\n,2,\n", names: ["a", "b", "c"],
       rows: [[.int(1), .missing, .string("x")], [.missing, .int(2), .missing]]),
     Case(
-      label: "missing tokens; quoted tokens are values", text: "a,b\nNA,\"NA\"\nnull,x\n\"\",N/A\n", names: ["a", "b"],
+      label: "missing tokens; quoted tokens are values", text: "a,b\nNA,\"NA\"\nnull,x\n\"\",N/A\n",
+      names: ["a", "b"],
       rows: [[.missing, .string("NA")], [.missing, .string("x")], [.missing, .missing]]),
     Case(
       label: "blank lines skipped", text: "a,b\n\n1,2\r\n\r\n3,4\n\n", names: ["a", "b"],
@@ -78,15 +83,16 @@ import Testing
     #expect(t2.columnNames == ["a", "b"])
   }
 
-  @Test(arguments: [
-    ("1,2\n3,4\n", nil, ["column1", "column2"], 2),
-    ("x,y\n1,2\n", nil, ["x", "y"], 1),
-    ("a,b\nc,d\n", nil, ["a", "b"], 1),  // text only: a header, as pandas
-    ("x,\n1,2\n", nil, ["column1", "column2"], 2),  // an empty field is no header name
-    ("x,2.5\n1,2\n", nil, ["column1", "column2"], 2),
-    ("x,y\n1,2\n", false, ["column1", "column2"], 2),
-    ("1,2\n3,4\n", true, ["1", "2"], 1),
-  ] as [(String, Bool?, [String], Int)])
+  @Test(
+    arguments: [
+      ("1,2\n3,4\n", nil, ["column1", "column2"], 2),
+      ("x,y\n1,2\n", nil, ["x", "y"], 1),
+      ("a,b\nc,d\n", nil, ["a", "b"], 1),  // text only: a header, as pandas
+      ("x,\n1,2\n", nil, ["column1", "column2"], 2),  // an empty field is no header name
+      ("x,2.5\n1,2\n", nil, ["column1", "column2"], 2),
+      ("x,y\n1,2\n", false, ["column1", "column2"], 2),
+      ("1,2\n3,4\n", true, ["1", "2"], 1),
+    ] as [(String, Bool?, [String], Int)])
   func headerDetection(text: String, header: Bool?, names: [String], rows: Int) throws {
     let (t, _) = try CSVTest.load(text) { $0.header = header }
     #expect(t.columnNames == names)
@@ -129,8 +135,10 @@ import Testing
     Inference(values: ["1", "-2", "+3"], type: .int, expected: [.int(1), .int(-2), .int(3)]),
     Inference(values: ["007", " 5 "], type: .int, expected: [.int(7), .int(5)]),
     Inference(values: ["1", "2.5"], type: .double, expected: [.double(1), .double(2.5)]),
-    Inference(values: ["1e5", "-.5", "5."], type: .double, expected: [.double(100_000), .double(-0.5), .double(5)]),
-    Inference(values: ["inf", "-Infinity"], type: .double, expected: [.double(.infinity), .double(-.infinity)]),
+    Inference(
+      values: ["1e5", "-.5", "5."], type: .double, expected: [.double(100_000), .double(-0.5), .double(5)]),
+    Inference(
+      values: ["inf", "-Infinity"], type: .double, expected: [.double(.infinity), .double(-.infinity)]),
     Inference(
       values: ["9223372036854775807", "-9223372036854775807"], type: .int,
       expected: [.int(Int.max), .int(-Int.max)]),
@@ -138,7 +146,8 @@ import Testing
     Inference(
       values: ["99999999999999999999", "1"], type: .double, expected: [.double(1e20), .double(1)]),
     Inference(
-      values: ["-9223372036854775808", "1"], type: .double, expected: [.double(-9_223_372_036_854_775_808), .double(1)]),
+      values: ["-9223372036854775808", "1"], type: .double,
+      expected: [.double(-9_223_372_036_854_775_808), .double(1)]),
     Inference(values: ["1", "x"], type: .string, expected: [.string("1"), .string("x")]),
     Inference(values: ["1", "?"], type: .string, expected: [.string("1"), .string("?")]),
     Inference(values: ["0x10", "1"], type: .string, expected: [.string("0x10"), .string("1")]),
@@ -185,6 +194,22 @@ import Testing
     #expect(t.column("b")?[3000] == .string("x"))
   }
 
+  /// The all-int fast path gives up part way through a record without leaving values behind.
+  @Test(arguments: [
+    ("a,b,c\n1,2,3\n4,5,x\n", [[Value.int(1), .int(2), .string("3")], [.int(4), .int(5), .string("x")]]),
+    ("a,b,c\n1,2,3\n4,5,\n", [[.int(1), .int(2), .int(3)], [.int(4), .int(5), .missing]]),
+    ("a,b,c\n1,2,3\n4,-5,6\r\n", [[.int(1), .int(2), .int(3)], [.int(4), .int(-5), .int(6)]]),
+    ("a,b,c\n1,2,3\n4,+5,6", [[.int(1), .int(2), .int(3)], [.int(4), .int(5), .int(6)]]),
+    (
+      "a,b,c\n1,2,3\n4,5,1234567890123456789\n",
+      [[.int(1), .int(2), .int(3)], [.int(4), .int(5), .int(1_234_567_890_123_456_789)]]
+    ),
+  ])
+  func intFastPathFallsBack(text: String, rows: [[Value]]) throws {
+    let (t, _) = try CSVTest.load(text)
+    #expect(CSVTest.rows(t) == rows)
+  }
+
   @Test func progressReachesOneAndCancelStops() throws {
     let seen = Recorder()
     let text = "a,b\n" + (0..<1000).map { "\($0),\($0 * 2)\n" }.joined()
@@ -195,7 +220,9 @@ import Testing
     #expect(t.rowCount == 1000)
     #expect(seen.values.last == 1.0)
     #expect(seen.values.allSatisfy { $0 >= 0 && $0 <= 1 })
-    let e = CSVTest.error { () throws(DataError) in _ = try CSVReader.read(data: Array(text.utf8), name: "p.csv", options: .init()) { _ in false } }
+    let e = CSVTest.error { () throws(DataError) in
+      _ = try CSVReader.read(data: Array(text.utf8), name: "p.csv", options: .init()) { _ in false }
+    }
     #expect(e == .cancelled)
   }
 }

@@ -31,7 +31,8 @@ enum CSVTest {
 
   /// A fresh temporary directory (removed by the caller with `FileManager.removeItem`).
   static func temporaryDirectory() throws -> String {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("recbook-csv-\(UUID().uuidString)")
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "recbook-csv-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
     return dir.path
   }

@@ -11,7 +11,9 @@ import Testing
   static func randomTable(seed: UInt64) -> Table {
     var g = SeededGenerator(seed: seed)
     let rows = 1 + g.nextInt(below: 300)
-    let pieces = ["a", "b,c", "q\"q", "line\nbreak", "cr\r\nlf", " padded ", "NA", "null", "é", "日本", "7", "-1.5", "?"]
+    let pieces = [
+      "a", "b,c", "q\"q", "line\nbreak", "cr\r\nlf", " padded ", "NA", "null", "é", "日本", "7", "-1.5", "?",
+    ]
     var ints = [Int]()
     var doubles = [Double]()
     var strings = [String?]()

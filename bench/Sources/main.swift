@@ -1,7 +1,39 @@
-// Temporary dispatch until the bench owner's main.swift lands: `recbook-bench ops [rows]`.
-let arguments = Array(CommandLine.arguments.dropFirst())
-if arguments.first == "ops" {
-  runOpsBench(args: Array(arguments.dropFirst()))
-} else {
-  print("bench")
+// recbook-bench: Recbook's benchmarks, one subcommand each (not part of the tests).
+//
+//   recbook-bench csv-load [--rows N] [--dir D] [--threads T]
+//   recbook-bench ops [rows]
+//   recbook-bench nn [--threads N] [--steps N] [--only neumf,gru,unfused,sampled,gemm]
+//
+// Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
+// file with its entry function and a case below.
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+let benchmarks: [(name: String, synopsis: String)] = [
+  ("csv-load", "csv-load [--rows N] [--dir D] [--threads T]: load D/ratings_N.csv once, print time and peak RSS"),
+  ("ops", "ops [rows]: dedupe, kcore, normalize, feature and filter on a synthetic table (default 10M rows)"),
+  ("nn", "nn [--threads N] [--steps N] [--only ...]: NeuMF and GRU4Rec training steps, dense kernels"),
+]
+
+func usage() -> Int32 {
+  print("usage: recbook-bench <benchmark> [options]\n")
+  for b in benchmarks { print("  " + b.synopsis) }
+  return 2
 }
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+let status: Int32
+switch arguments.first {
+case "csv-load": status = CSVLoadBench.run(Array(arguments.dropFirst()))
+case "ops":
+  runOpsBench(args: Array(arguments.dropFirst()))
+  status = 0
+case "nn":
+  runNNBench(args: Array(arguments.dropFirst()))
+  status = 0
+default: status = usage()
+}
+exit(status)
