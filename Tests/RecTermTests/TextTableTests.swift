@@ -17,6 +17,7 @@ struct TextTableTests {
         42  Heat (1995)          3.0
       """
     #expect(Self.movies.render(RenderStyle(width: 80)) == expected)
+    #expect(Self.movies.render(.notebook) == expected)
   }
 
   @Test func asciiRule() {
