@@ -111,7 +111,7 @@ extension Plot {
   /// The count axis from 0 to a nice top at or above `max`, with whole-number ticks
   /// (a count of one gets ticks 0 and 1, not 0, 0.5 and 1).
   static func countScale(max: Int, rows: Int) -> NiceScale {
-    let scale = NiceScale(min: 0, max: Double(Swift.max(1, max)), maxTicks: rows / 2 + 1)
+    let scale = NiceScale(min: 0, max: Double(Swift.max(1, max)), maxTicks: rows / 2 + 2)
     if scale.step >= 1 { return scale }
     return NiceScale(lo: 0, hi: Double(Swift.max(1, max)), mantissa: 1, power: 0, extend: true) ?? scale
   }
