@@ -54,10 +54,11 @@ public enum NumberFormat {
     decimal(value, digits: 0)
   }
 
-  /// Fixed precision: `decimal(1234.5, digits: 2)` is `"1,234.50"`.
+  /// Fixed precision: `decimal(1234.5, digits: 2)` is `"1,234.50"` (`digits` is
+  /// clamped to 0...40).
   public static func decimal(_ value: Double, digits: Int = 4, grouping: Bool = true) -> String {
     guard var d = DecimalDigits(value) else { return nonFinite(value) }
-    let places = max(0, digits)
+    let places = min(max(0, digits), 40)  // beyond 40 digits only zeros would follow
     d.round(fractionDigits: places)
     return d.fixed(places: places, grouping: grouping)
   }

@@ -76,7 +76,7 @@ extension Plot {
         left = texts[i] + " " + style.colored(bar, color(0))
       } else {
         let bar = v.isFinite ? rightBar(cells: v * perUnit, unicode: style.unicode) : ""
-        right = style.colored(bar, color(0)) + (bar.isEmpty ? "" : " ") + texts[i]
+        right = style.colored(bar, color(0)) + " " + texts[i]
       }
       let leftPadded = String(repeating: " ", count: max(0, leftWidth - TextWidth.of(left))) + left
       body.append(label + " " + leftPadded + axis + right)

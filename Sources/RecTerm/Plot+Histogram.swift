@@ -47,7 +47,9 @@ extension Plot {
       for v in finite { c[binIndex(v, lo: lo, hi: hi, bins: n)] += 1 }
       return c
     }
-    var binCount = requested
+    // More bins than columns can never be drawn; capping first also keeps a huge
+    // `bins` from allocating a huge array.
+    var binCount = min(requested, width)
     var binCounts = counts(binCount)
     let labelWidth =
       countScale(max: binCounts.max() ?? 1, rows: rows).labels.map { TextWidth.of($0) }.max() ?? 1
@@ -58,10 +60,10 @@ extension Plot {
       notes.insert("n=\(NumberFormat.integer(finite.count))", at: 0)
       return assemble(title: title, body: [spark, range], notes: notes, style: style)
     }
-    if binCount > room {
-      binCount = room
+    if binCount > room || requested > width {
+      binCount = min(binCount, room)
       binCounts = counts(binCount)
-      notes.append("\(requested) bins reduced to \(binCount) to fit")
+      notes.append("asked for \(NumberFormat.compact(Double(requested))) bins; fewer fit")
     }
     // Bins share the columns as evenly as they can: bin b covers columns
     // [b·cells/bins, (b+1)·cells/bins), so bars use the whole width.
@@ -109,7 +111,7 @@ extension Plot {
   /// The count axis from 0 to a nice top at or above `max`, with whole-number ticks
   /// (a count of one gets ticks 0 and 1, not 0, 0.5 and 1).
   static func countScale(max: Int, rows: Int) -> NiceScale {
-    let scale = NiceScale(min: 0, max: Double(Swift.max(1, max)), maxTicks: rows / 2 + 1)
+    let scale = NiceScale(min: 0, max: Double(Swift.max(1, max)), maxTicks: rows / 2 + 2)
     if scale.step >= 1 { return scale }
     return NiceScale(lo: 0, hi: Double(Swift.max(1, max)), mantissa: 1, power: 0, extend: true) ?? scale
   }

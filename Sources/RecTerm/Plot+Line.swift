@@ -58,7 +58,7 @@ extension Plot {
       return assemble(title: title, body: ["(no data)"], notes: notes, style: style)
     }
     let rows = plotHeight(width)
-    let yScale = NiceScale(min: yMin, max: yMax, maxTicks: rows / 2 + 1)
+    let yScale = NiceScale(min: yMin, max: yMax, maxTicks: rows / 2 + 2)
     let labelWidth = yScale.labels.map { TextWidth.of($0) }.max() ?? 1
     let cells = width - labelWidth - 2
     if width < minimumWidth || cells < 8 {

@@ -31,43 +31,29 @@ public enum ProgressLine {
     let name = TextWidth.sanitized(label, replacement: "?")
     // Rounded down, so 100% shows only when the work is done.
     let percent = fraction.map { "\(Int(($0 * 100).rounded(.down)))%" }
-    let counts =
+    var countsPart: String? =
       total.map { "\(NumberFormat.integer(done))/\(NumberFormat.integer($0))" }
       ?? NumberFormat.integer(done)
-    let rateText = rate.map { NumberFormat.compact($0) + "/s" }
-    var eta: String?
+    var ratePart = rate.map { NumberFormat.compact($0) + "/s" }
+    var etaPart: String?
     if let total, let rate, rate > 0, done < total {
-      eta = "ETA " + NumberFormat.clock(seconds: Double(total - done) / rate)
+      etaPart = "ETA " + NumberFormat.clock(seconds: Double(total - done) / rate)
     }
-    var fieldTexts = fields.map { TextWidth.sanitized("\($0.0)=\($0.1)", replacement: "?") }
-
-    // Parts after the bar, in display order; dropped in the order described above.
-    func tail(counts: Bool, rate: Bool, eta: Bool) -> [String] {
-      var parts: [String] = []
-      if let percent { parts.append(percent) }
-      if counts { parts.append(countsText) }
-      if rate, let rateText { parts.append(rateText) }
-      if eta, let etaText = etaTextValue { parts.append(etaText) }
-      return parts + fieldTexts
-    }
-    let countsText = counts
-    let etaTextValue = eta
-    var keep = (counts: true, rate: true, eta: true)
+    var fieldParts = fields.map { TextWidth.sanitized("\($0.0)=\($0.1)", replacement: "?") }
     var showBar = fraction != nil
-    func textWidth() -> Int {
-      let parts = [name] + tail(counts: keep.counts, rate: keep.rate, eta: keep.eta)
-      return TextWidth.of(parts.joined(separator: " "))
-    }
-    func fits() -> Bool { textWidth() + (showBar ? minimumBar + 3 : 0) <= width }
-    while !fits() {
-      if !fieldTexts.isEmpty {
-        fieldTexts.removeLast()
-      } else if keep.rate && rateText != nil {
-        keep.rate = false
-      } else if keep.eta && eta != nil {
-        keep.eta = false
-      } else if keep.counts {
-        keep.counts = false
+
+    // The parts after the bar, in display order; a dropped part is nil.
+    func tail() -> [String] { [percent, countsPart, ratePart, etaPart].compactMap { $0 } + fieldParts }
+    func textWidth() -> Int { TextWidth.of(([name] + tail()).joined(separator: " ")) }
+    while textWidth() + (showBar ? minimumBar + 3 : 0) > width {
+      if !fieldParts.isEmpty {
+        fieldParts.removeLast()
+      } else if ratePart != nil {
+        ratePart = nil
+      } else if etaPart != nil {
+        etaPart = nil
+      } else if countsPart != nil {
+        countsPart = nil
       } else if showBar {
         showBar = false
       } else {
@@ -79,7 +65,7 @@ public enum ProgressLine {
       let cells = min(maximumBar, width - textWidth() - 3)
       parts.append(bar(fraction: fraction, cells: cells, style: style))
     }
-    parts += tail(counts: keep.counts, rate: keep.rate, eta: keep.eta)
+    parts += tail()
     return style.fit(parts.joined(separator: " "))
   }
 

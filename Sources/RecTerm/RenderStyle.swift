@@ -19,6 +19,10 @@ public struct RenderStyle: Sendable, Equatable {
     self.color = color
   }
 
+  /// The style notebook files record outputs in: 80 columns, Unicode, no colour,
+  /// so a replay compares equal on every machine.
+  public static let notebook = RenderStyle(width: 80, unicode: true, color: false)
+
   /// Plain ASCII at the given width: for logs, pipes and dumb terminals.
   public static func plain(width: Int = 80) -> RenderStyle {
     RenderStyle(width: width, unicode: false, color: false)

@@ -8,11 +8,11 @@
 ///   rule under the header. It reads well in a notebook's `#>` lines and a
 ///   changed cell changes one line of a diff. `.box` draws a full grid
 ///   (`┌─┬─┐`, ASCII `+-+`).
-/// - When the natural widths do not fit, the widest columns shrink first
-///   (left-aligned text columns before numbers, because a cut number misleads more
-///   than a cut title) and long cells end in `…` (`...` in ASCII).
-/// - When even columns of four characters do not fit, the table falls back to a
-///   vertical record layout, one `column: value` line per field.
+/// - When the natural widths do not fit, the widest text columns shrink first and
+///   long cells end in `…` (`...` in ASCII); number columns only lose the part of
+///   their title wider than their numbers, since a cut number misleads.
+/// - When text columns of four characters and whole numbers do not fit, the table
+///   falls back to a vertical record layout, one `column: value` line per field.
 /// - No line is ever wider than the style's width, measured in display columns
 ///   (wide CJK characters count two).
 ///
@@ -101,37 +101,50 @@ public struct TextTable: Sendable, Equatable {
 
   /// Column widths that fit in `width`, or `nil` when the record layout is needed.
   ///
-  /// Water-filling: find the largest cap `c` with `Σ min(natural, c) ≤ room`, so
-  /// the widest columns lose columns first and narrow ones keep their width, then
-  /// hand the columns left over to the capped columns from the left.
+  /// Text columns shrink first, widest first, down to ``minimumColumnWidth``; then
+  /// number columns shrink, but only their titles: a number column never gets
+  /// narrower than its widest cell, because a cut number (`12,3…`) misleads. When
+  /// that is still too wide, the record layout takes over.
+  ///
+  /// Shrinking is water-filling: the largest cap `c` with `Σ max(floor, min(natural,
+  /// c)) ≤ room`, so the widest columns lose columns first and narrow ones keep their
+  /// width; the columns left over go to the capped columns from the left.
   func fittedWidths(titles: [String], cells: [[String]], width: Int) -> [Int]? {
     var natural = titles.map { max(1, TextWidth.of($0)) }
+    var widestCell = Array(repeating: 1, count: columns.count)
     for row in cells {
-      for (i, cell) in row.enumerated() { natural[i] = max(natural[i], TextWidth.of(cell)) }
+      for (i, cell) in row.enumerated() {
+        let w = TextWidth.of(cell)
+        natural[i] = max(natural[i], w)
+        widestCell[i] = max(widestCell[i], w)
+      }
     }
     let room = width - overhead(columns.count)
     if natural.reduce(0, +) <= room { return natural }
-    let floor = natural.map { min($0, TextTable.minimumColumnWidth) }
-    if floor.reduce(0, +) > room { return nil }
-    // Text columns shrink first; numbers only if shrinking all text is not enough.
-    let textColumns = Set(columns.indices.filter { columns[$0].alignment != .right })
+    let isNumber = columns.map { $0.alignment == .right }
     var widths = natural
+    // Phase 1: text columns; phase 2: number columns, down to their widest cell.
     for phase in 0..<2 {
-      let shrinkable = columns.indices.filter { phase == 1 || textColumns.contains($0) }
+      let shrinkable = columns.indices.filter { isNumber[$0] == (phase == 1) }
+      let floor = columns.indices.map { i in
+        isNumber[i] ? min(natural[i], widestCell[i]) : min(natural[i], TextTable.minimumColumnWidth)
+      }
       let fixed = widths.indices.filter { !shrinkable.contains($0) }.map { widths[$0] }.reduce(0, +)
       let budget = room - fixed
-      let floorSum = shrinkable.map { floor[$0] }.reduce(0, +)
-      if budget < floorSum { continue }  // not enough even at the floor: try all columns
+      func used(_ c: Int) -> Int {
+        shrinkable.map { max(floor[$0], min(natural[$0], c)) }.reduce(0, +)
+      }
       var cap = shrinkable.map { natural[$0] }.max() ?? 0
-      func used(_ c: Int) -> Int { shrinkable.map { max(floor[$0], min(natural[$0], c)) }.reduce(0, +) }
       while cap > 0 && used(cap) > budget { cap -= 1 }
       for i in shrinkable { widths[i] = max(floor[i], min(natural[i], cap)) }
       var spare = budget - used(cap)
-      for i in shrinkable where spare > 0 && widths[i] < natural[i] {
-        widths[i] += 1
-        spare -= 1
+      if spare >= 0 {
+        for i in shrinkable where spare > 0 && widths[i] < natural[i] {
+          widths[i] += 1
+          spare -= 1
+        }
+        return widths
       }
-      return widths
     }
     return nil
   }

@@ -87,6 +87,17 @@ struct PlotTests {
     #expect(Plot.barEighths(count: 500, top: 1000, rows: 10) == 40)
   }
 
+  /// Absurd bin counts neither crash nor allocate: they are capped to the columns.
+  @Test func absurdBinCounts() {
+    let huge = Plot.histogram(values: [1, 2, 3], bins: Int.max, title: nil, style: RenderStyle(width: 40))
+    // 40 columns less the y labels "1 ┤" (3) and the edge tick (1) leave 36 bins.
+    #expect(huge.contains("n=3, 36 bins of width 0.05556\nasked for 9,223,372T bins; fewer fit"))
+    let zero = Plot.histogram(values: [1, 2, 3], bins: 0, title: nil, style: RenderStyle(width: 40))
+    #expect(zero.contains("n=3, 1 bin of width 2"))
+    let negative = Plot.histogram(values: [1, 2, 3], bins: -5, title: nil, style: RenderStyle(width: 40))
+    #expect(negative == zero)
+  }
+
   @Test func histogramBinsAndFraction() {
     #expect(Plot.binIndex(1, lo: 1, hi: 4, bins: 4) == 0)
     #expect(Plot.binIndex(2, lo: 1, hi: 4, bins: 4) == 1)  // (2 - 1) / 3 × 4 = 1.33

@@ -17,6 +17,7 @@ struct TextTableTests {
         42  Heat (1995)          3.0
       """
     #expect(Self.movies.render(RenderStyle(width: 80)) == expected)
+    #expect(Self.movies.render(.notebook) == expected)
   }
 
   @Test func asciiRule() {
@@ -143,6 +144,37 @@ struct TextTableTests {
     #expect(TextTable(columns: [], rows: []).render(RenderStyle()) == "")
     let headerOnly = TextTable(columns: [TextTable.Column("a")], rows: []).render(RenderStyle())
     #expect(headerOnly == "a\n─")
+  }
+
+  /// A ratings table like the notebook prints, at every golden width, both borders.
+  @Test func golden() {
+    let titles = [
+      "Toy Story (1995)", "千と千尋の神隠し (2001)", "Amélie (Le Fabuleux Destin d'Amélie Poulain) (2001)",
+      "Heat (1995)",
+    ]
+    func rows(_ style: RenderStyle) -> [[String]] {
+      titles.enumerated().map { i, title in
+        [
+          NumberFormat.integer(1 + i * 3_217), title, NumberFormat.decimal(3.5 + Double(i) * 0.37, digits: 2),
+          NumberFormat.integer(i * 12_345), i == 2 ? style.missing : NumberFormat.percent(Double(i) / 7),
+        ]
+      }
+    }
+    let columns: [TextTable.Column] = [
+      .number("user"), TextTable.Column("title"), .number("rating"), .number("count"), .number("share"),
+    ]
+    var text = ""
+    for border in [TextTable.Border.rule, .box] {
+      text += "##### border \(border)\n"
+      text += renderAll { style in
+        TextTable(
+          columns: columns, rows: rows(style), footer: TextTable.moreRows(99_996, style: style),
+          border: border
+        ).render(style)
+      }
+      text += "\n\n"
+    }
+    Golden.check("table-ratings", text)
   }
 
   /// Random tables (words, wide characters, combining marks) at every width from 1 to

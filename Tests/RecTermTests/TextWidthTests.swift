@@ -65,3 +65,21 @@ struct TextWidthTests {
     }
   }
 }
+
+/// The ANSI helpers wrap text only when colour is on, and never change its width.
+struct RenderStyleTests {
+  @Test func helpers() {
+    let on = RenderStyle(width: 80, color: true)
+    #expect(on.bold("h") == "\u{1B}[1mh\u{1B}[0m")
+    #expect(on.dim("d") == "\u{1B}[2md\u{1B}[0m")
+    #expect(on.error("e") == "\u{1B}[31me\u{1B}[0m")
+    #expect(on.colored("c", .cyan) == "\u{1B}[36mc\u{1B}[0m")
+    #expect(on.bold("") == "")
+    let off = RenderStyle(width: 80)
+    #expect(off.bold("h") == "h" && off.error("e") == "e" && off.dim("d") == "d")
+    #expect(TextWidth.of(on.error("error: 日本")) == TextWidth.of("error: 日本"))
+    #expect(RenderStyle(width: 80).ellipsis == "…" && RenderStyle.plain().ellipsis == "...")
+    #expect(RenderStyle().missing == "—" && RenderStyle.plain().missing == "-")
+    #expect(RenderStyle(width: -5).columns == 1)
+  }
+}
