@@ -48,6 +48,20 @@ public enum Kernels {
     }
   }
 
+  /// `C = alpha * op(A) op(B) + beta * C` on raw pointers, on the calling thread: for kernels that
+  /// already run inside a `Parallel` chunk (nesting `gemm`'s own split would oversubscribe).
+  static func gemmSerial(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    guard m > 0, n > 0 else { return }
+    _ = Parallel.blasSetup
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, Int32(m),
+      Int32(n),
+      Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+  }
+
   /// Plain triple loop with a Double accumulator: the reference `gemm` is tested against.
   public static func gemmReference(
     transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
