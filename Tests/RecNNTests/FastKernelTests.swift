@@ -168,6 +168,35 @@ import Testing
     }
   }
 
+  /// The fused head equals Linear, softmax cross-entropy and Linear's backward run separately:
+  /// one and several blocks, one and two chunks, ignored rows, with and without bias.
+  @Test(arguments: [
+    (1, 1, 1, true), (5, 3, 7, false), (70, 9, 17, true), (150, 24, 300, true), (150, 24, 300, false),
+  ])
+  func fusedHeadMatchesUnfused(rows: Int, inputs: Int, classes: Int, bias: Bool) {
+    var rng = SeededGenerator(seed: UInt64(rows + classes))
+    let weight = randomTensor([classes, inputs], seed: 70, scale: 2)
+    let b = bias ? randomTensor([classes], seed: 71) : nil
+    let (fused, plain) = (Linear(weight: weight, bias: b), Linear(weight: weight, bias: b))
+    for l in [fused, plain] {  // gradients accumulate: start both from the same non-zero values
+      l.weight.grad = randomTensor([classes, inputs], seed: 72)
+      l.bias?.grad = randomTensor([classes], seed: 73)
+    }
+    let x = randomTensor([rows, inputs], seed: 74, scale: 2)
+    let targets = (0..<rows).map { $0 % 5 == 3 ? -1 : rng.nextInt(below: classes) }
+    let (l1, dx1) = Loss.linearSoftmaxCrossEntropy(fused, input: x, targets: targets)
+    let (l2, d) = Loss.softmaxCrossEntropy(logits: plain.forward(x), targets: targets)
+    let dx2 = plain.backward(d)
+    func maxDiff(_ a: Tensor?, _ b: Tensor?) -> Float {
+      zip(a?.scalars ?? [], b?.scalars ?? []).map { abs($0 - $1) }.max() ?? 0
+    }
+    #expect(abs(l1 - l2) <= 1e-5 * max(1, abs(l2)), "loss \(l1) vs \(l2)")
+    #expect(maxDiff(dx1, dx2) < 1e-6)
+    #expect(maxDiff(fused.weight.grad, plain.weight.grad) < 1e-6)
+    #expect(maxDiff(fused.bias?.grad, plain.bias?.grad) < 1e-6)
+    #expect((fused.bias == nil) == !bias)
+  }
+
   /// Finite differences through a GRU whose hidden size has a full vector and a tail (8 + 3).
   @Test func gruGradientWithVectorAndTail() {
     var rng = SeededGenerator(seed: 61)
@@ -184,8 +213,8 @@ import Testing
   }
 }
 
-/// A GRU4Rec-like step (embedding, GRU, Linear over 600 classes, softmax) is bit-identical with 1
-/// and 2 threads: shapes large enough that the sgemms, the softmax and Adam split in two chunks.
+/// A GRU4Rec-like step (embedding, GRU, fused Linear + softmax over 600 classes) is bit-identical
+/// with 1 and 2 threads: shapes large enough that the sgemms and the fused head split in two chunks.
 @Suite(.serialized) struct GRUDeterminismTests {
   func train(threads: Int) -> [[Float]] {
     let saved = Parallel.threads
@@ -204,9 +233,9 @@ import Testing
       let targets = (0..<(batch * steps)).map { _ in rng.nextInt(below: items) }
       let lengths = (0..<batch).map { 1 + $0 % steps }
       let (h, _) = gru.forward(emb.forward(seq).reshaped([batch, steps, 16]), lengths: lengths)
-      let (_, d) = Loss.softmaxCrossEntropy(
-        logits: out.forward(h.reshaped([batch * steps, 24])), targets: targets)
-      let dx = gru.backward(dOutputs: out.backward(d).reshaped([batch, steps, 24]), dLast: nil)
+      let (_, dh) = Loss.linearSoftmaxCrossEntropy(
+        out, input: h.reshaped([batch * steps, 24]), targets: targets)
+      let dx = gru.backward(dOutputs: dh.reshaped([batch, steps, 24]), dLast: nil)
       emb.backward(dx.reshaped([batch * steps, 16]))
       adam.step(params)
     }
