@@ -7,7 +7,7 @@ import RecNN
   import Darwin
 #endif
 
-/// `recbook-bench nn [--threads N] [--steps N] [--only neumf,gru,sampled,gemm]`: time per
+/// `recbook-bench nn [--threads N] [--steps N] [--only neumf,gru,unfused,sampled,gemm]`: time per
 /// training step of NeuMF and GRU4Rec (full softmax, and sampled softmax over 256 shared
 /// negatives) built from RecNN layers, and GFLOP/s of the dense kernels at those shapes.
 /// `bench/nn_torch.py` prints PyTorch's numbers for the same shapes. Data are random indices
@@ -39,6 +39,12 @@ func runNNBench(args: [String]) {
     let gru = GRU4RecBench(sampled: false)
     report(
       "GRU4Rec step (batch 64 x 20, hidden 64, 1682 items, full softmax, Adam)",
+      timeMs(steps: max(5, steps / 5)) { gru.step() })
+  }
+  if only.contains("unfused") {
+    let gru = GRU4RecBench(sampled: false, fused: false)
+    report(
+      "GRU4Rec step, full softmax, unfused head (Linear, then Loss.softmaxCrossEntropy)",
       timeMs(steps: max(5, steps / 5)) { gru.step() })
   }
   if only.contains("sampled") {
@@ -160,6 +166,7 @@ private final class GRU4RecBench {
   let length = 20
   let negatives = 256
   let sampled: Bool
+  let fused: Bool
   var rng = SeededGenerator(seed: 8)
   let emb: Embedding
   let gru: GRU
@@ -168,8 +175,9 @@ private final class GRU4RecBench {
   let outBias: Embedding  // sampled: output item biases (items, 1)
   let adam = Adam(learningRate: 1e-3)
 
-  init(sampled: Bool) {
+  init(sampled: Bool, fused: Bool = true) {
     self.sampled = sampled
+    self.fused = fused
     emb = Embedding(count: items, dim: 64, using: &rng)
     gru = GRU(inputs: 64, hidden: 64, using: &rng)
     out = Linear(inputs: 64, outputs: items, using: &rng)
@@ -195,6 +203,7 @@ private final class GRU4RecBench {
 
   /// Full softmax over every item: returns `dh: (rows, 64)`.
   func fullHead(_ h: Tensor, targets: [Int]) -> Tensor {
+    if fused { return Loss.linearSoftmaxCrossEntropy(out, input: h, targets: targets).dInput }
     let logits = out.forward(h)
     let (_, d) = Loss.softmaxCrossEntropy(logits: logits, targets: targets)
     return out.backward(d)
