@@ -19,7 +19,8 @@ import RecData
 ///
 /// The input projection of all steps is one sgemm before the recurrence; each step then costs
 /// one `(batch, hidden) x (hidden, 3 hidden)` product and the gate arithmetic
-/// (`Kernels.gruCellForward`, eight units at a time).
+/// (`Kernels.gruCellForward`, eight units at a time). Batch rows are independent, so the
+/// recurrence runs on fixed halves of the batch in parallel (`Kernels.gruForwardRecurrence`).
 public final class GRU {
   public let inputs: Int
   public let hidden: Int
@@ -77,17 +78,9 @@ public final class GRU {
     var z = r
     var n = r
     var ghn = r
-    var gh = [Float](repeating: 0, count: B * G)
-    let wHH = weightHH.value.scalars
-    let bHH = biasHH.value.scalars
-    for t in 0..<T {
-      Kernels.fillRows(&gh, rows: B, with: bHH)
-      Kernels.gemm(
-        transA: false, transB: true, m: B, n: G, k: H, a: states, aOffset: t * B * H, b: wHH, beta: 1, c: &gh)
-      Kernels.gruForwardStep(
-        t: t, batch: B, hidden: H, lengths: lengths, gi: gi, gh: gh, states: &states, r: &r, z: &z, n: &n,
-        ghn: &ghn)
-    }
+    Kernels.gruForwardRecurrence(
+      batch: B, steps: T, hidden: H, lengths: lengths, chunks: recurrenceChunks(batch: B), gi: gi,
+      wHH: weightHH.value.scalars, bHH: biasHH.value.scalars, states: &states, r: &r, z: &z, n: &n, ghn: &ghn)
     let outputs = Tensor(
       shape: [B, T, H],
       scalars: Kernels.gruOutputs(states: states, batch: B, steps: T, hidden: H, lengths: lengths))
@@ -96,34 +89,31 @@ public final class GRU {
     return (outputs, last)
   }
 
+  /// Fixed chunks of batch rows for the recurrence: two when each holds at least ~0.5 MFLOP over
+  /// all steps and 8 rows (a function of the shape only, so results do not depend on threads).
+  private func recurrenceChunks(batch B: Int) -> Int {
+    B >= 16 && Parallel.chunkCount(work: B * steps * hidden * 3 * hidden, grain: 1 << 18) == 2 ? 2 : 1
+  }
+
   /// Backpropagation through time. `dOutputs: (batch, steps, hidden)` (entries at padded
   /// positions are ignored), `dLast: (batch, hidden)` or nil. Accumulates the weight gradients
   /// and returns `dx: (batch, steps, inputs)` (zero at padded positions).
   ///
-  /// Only `dh_{t-1} += dGH_t W_hh` must run step by step; the gate gradients of all steps are
-  /// kept `(steps * batch, 3H)` so that both weight gradients are one sgemm each over all steps.
+  /// Only `dh_{t-1} += dGH_t W_hh` must run step by step (`Kernels.gruBackwardRecurrence`); the
+  /// gate gradients of all steps are kept `(steps * batch, 3H)` so that both weight gradients are
+  /// one sgemm each over all steps.
   public func backward(dOutputs: Tensor?, dLast: Tensor?) -> Tensor {
     let (B, T, I, H) = (batch, steps, inputs, hidden)
     let G = 3 * H
     precondition(dOutputs.map { $0.count == B * T * H } ?? true, "dOutputs must be (\(B), \(T), \(H))")
     precondition(dLast.map { $0.count == B * H } ?? true, "dLast must be (\(B), \(H))")
     let (xT, states, r, z, n, ghn) = (self.xT, self.states, self.r, self.z, self.n, self.ghn)
-    var dh = dLast?.scalars ?? [Float](repeating: 0, count: B * H)
     var dGI = [Float](repeating: 0, count: T * B * G)
     var dGH = dGI
-    var dhPrev = [Float](repeating: 0, count: B * H)
-    let dOut = dOutputs?.scalars
-    let wHH = weightHH.value.scalars
-    for t in stride(from: T - 1, through: 0, by: -1) {
-      Kernels.gruBackwardStep(
-        t: t, batch: B, steps: T, hidden: H, lengths: lengths, dOutputs: dOut, dh: dh, r: r, z: z, n: n,
-        ghn: ghn, states: states, dGI: &dGI, dGH: &dGH, dhPrev: &dhPrev)
-      // dh_{t-1} += dGH_t W_hh.
-      Kernels.gemm(
-        transA: false, transB: false, m: B, n: H, k: G, a: dGH, aOffset: t * B * G, b: wHH, beta: 1,
-        c: &dhPrev)
-      swap(&dh, &dhPrev)
-    }
+    Kernels.gruBackwardRecurrence(
+      batch: B, steps: T, hidden: H, lengths: lengths, chunks: recurrenceChunks(batch: B),
+      dOutputs: dOutputs?.scalars, dLast: dLast?.scalars, r: r, z: z, n: n, ghn: ghn, states: states,
+      wHH: weightHH.value.scalars, dGI: &dGI, dGH: &dGH)
     // dW_hh += dGH^T h_{t-1} over all steps (states[0..<T] is (steps * batch, H)); db_hh += colsum dGH.
     Kernels.gemm(
       transA: true, transB: false, m: G, n: H, k: T * B, a: dGH, b: states, beta: 1, c: &weightHH.grad.scalars

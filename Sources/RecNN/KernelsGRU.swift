@@ -127,38 +127,65 @@ extension Kernels {
     }
   }
 
-  /// Step `t` of the GRU forward pass over the batch. Time-major caches: `gi: (steps, batch, 3H)`,
-  /// `states: (steps + 1, batch, H)`, `r`, `z`, `n`, `ghn: (steps, batch, H)`; `gh: (batch, 3H)` is
-  /// this step's hidden projection. Rows with `t >= lengths[b]` carry their state unchanged.
-  static func gruForwardStep(
-    t: Int, batch B: Int, hidden H: Int, lengths: [Int], gi: [Float], gh: [Float], states: inout [Float],
-    r: inout [Float], z: inout [Float], n: inout [Float], ghn: inout [Float]
+  /// The GRU forward recurrence over all steps. Time-major: `gi: (steps, batch, 3H)` (input
+  /// projections with `b_ih`), `states: (steps + 1, batch, H)` with `states[0]` the initial state,
+  /// caches `r`, `z`, `n`, `ghn: (steps, batch, H)`. Per step: `gh = b_hh + h_{t-1} W_hh^T`, then
+  /// the cell; rows with `t >= lengths[b]` carry their state unchanged.
+  ///
+  /// Batch rows are independent, so the batch is split into `chunks` fixed row ranges that each
+  /// run the whole recurrence (their own `(rows, H) x (H, 3H)` sgemm per step): one fork-join
+  /// for all steps instead of one per step, and the same arithmetic whatever the thread count.
+  static func gruForwardRecurrence(
+    batch B: Int, steps T: Int, hidden H: Int, lengths: [Int], chunks: Int, gi: [Float], wHH: [Float],
+    bHH: [Float], states: inout [Float], r: inout [Float], z: inout [Float], n: inout [Float],
+    ghn: inout [Float]
   ) {
     let G = 3 &* H
-    guard B > 0, H > 0 else { return }
-    precondition(gi.count >= (t + 1) * B * G && gh.count >= B * G && states.count >= (t + 2) * B * H)
-    precondition(
-      r.count >= (t + 1) * B * H && z.count == r.count && n.count == r.count && ghn.count == r.count)
+    guard B > 0, H > 0, T > 0 else { return }
+    precondition(gi.count >= T * B * G && wHH.count >= G * H && bHH.count >= G && lengths.count == B)
+    precondition(states.count >= (T + 1) * B * H && r.count >= T * B * H)
+    precondition(z.count == r.count && n.count == r.count && ghn.count == r.count)
+    var gh = [Float](repeating: 0, count: B * G)  // each chunk uses its own rows
     gi.withUnsafeBufferPointer { gi in
-      gh.withUnsafeBufferPointer { gh in
-        states.withUnsafeMutableBufferPointer { s in
-          r.withUnsafeMutableBufferPointer { r in
-            z.withUnsafeMutableBufferPointer { z in
-              n.withUnsafeMutableBufferPointer { n in
-                ghn.withUnsafeMutableBufferPointer { ghn in
-                  for b in 0..<B {
-                    let prev = s.baseAddress! + (t &* B &+ b) &* H
-                    let cur = prev + B &* H
-                    guard t < lengths[b] else {
-                      cur.update(from: prev, count: H)
-                      continue
+      wHH.withUnsafeBufferPointer { w in
+        bHH.withUnsafeBufferPointer { bias in
+          gh.withUnsafeMutableBufferPointer { gh in
+            states.withUnsafeMutableBufferPointer { s in
+              r.withUnsafeMutableBufferPointer { r in
+                z.withUnsafeMutableBufferPointer { z in
+                  n.withUnsafeMutableBufferPointer { n in
+                    ghn.withUnsafeMutableBufferPointer { ghn in
+                      let p = UncheckedBox(
+                        (
+                          gi.baseAddress!, w.baseAddress!, bias.baseAddress!, gh.baseAddress!, s.baseAddress!,
+                          r.baseAddress!, z.baseAddress!, n.baseAddress!, ghn.baseAddress!
+                        ))
+                      Parallel.forEachChunk(chunks) { c in
+                        let (gi, w, bias, gh, s, r, z, n, ghn) = p.value
+                        let rows = Parallel.range(ofChunk: c, of: chunks, count: B)
+                        guard let lo = rows.first else { return }
+                        for t in 0..<T {
+                          for b in rows { (gh + b &* G).update(from: bias, count: G) }
+                          gemmSerial(
+                            transA: false, transB: true, m: rows.count, n: G, k: H,
+                            a: s + (t &* B &+ lo) &* H, lda: H,
+                            b: w, ldb: H, beta: 1, c: gh + lo &* G, ldc: G)
+                          for b in rows {
+                            let prev = s + (t &* B &+ b) &* H
+                            let cur = prev + B &* H
+                            guard t < lengths[b] else {
+                              cur.update(from: prev, count: H)
+                              continue
+                            }
+                            let cache = (t &* B &+ b) &* H
+                            gruCellForward(
+                              gi: gi + (t &* B &+ b) &* G, gh: gh + b &* G, hPrev: prev, hidden: H,
+                              r: r + cache,
+                              z: z + cache, n: n + cache, ghn: ghn + cache, h: cur)
+                          }
+                        }
+                      }
                     }
-                    let cache = (t &* B &+ b) &* H
-                    gruCellForward(
-                      gi: gi.baseAddress! + (t &* B &+ b) &* G, gh: gh.baseAddress! + b &* G, hPrev: prev,
-                      hidden: H, r: r.baseAddress! + cache, z: z.baseAddress! + cache,
-                      n: n.baseAddress! + cache,
-                      ghn: ghn.baseAddress! + cache, h: cur)
                   }
                 }
               }
@@ -169,47 +196,70 @@ extension Kernels {
     }
   }
 
-  /// Step `t` of backpropagation through time over the batch: for valid rows the cell backward
-  /// with `dh` plus `dOutputs[b, t]` (`dOutputs: (batch, steps, H)` or nil), writing rows `(t, b)`
-  /// of `dGI`, `dGH: (steps, batch, 3H)` and row `b` of `dhPrev: (batch, H)`; padded rows pass
-  /// `dh` through unchanged and leave their `dGI` / `dGH` rows as they are (zero).
-  static func gruBackwardStep(
-    t: Int, batch B: Int, steps T: Int, hidden H: Int, lengths: [Int], dOutputs: [Float]?, dh: [Float],
-    r: [Float], z: [Float], n: [Float], ghn: [Float], states: [Float], dGI: inout [Float],
-    dGH: inout [Float], dhPrev: inout [Float]
+  /// Backpropagation through time of `gruForwardRecurrence`, split over the batch the same way.
+  /// From `dh = dLast` (or 0) at the last step back to the first: for valid rows the cell
+  /// backward with `dh + dOutputs[b, t]` (`dOutputs: (batch, steps, H)` or nil) writes rows
+  /// `(t, b)` of `dGI`, `dGH: (steps, batch, 3H)` (which must start at zero), then
+  /// `dh_{t-1} = dh z + dGH_t W_hh`; padded rows pass `dh` through unchanged.
+  static func gruBackwardRecurrence(
+    batch B: Int, steps T: Int, hidden H: Int, lengths: [Int], chunks: Int, dOutputs: [Float]?,
+    dLast: [Float]?, r: [Float], z: [Float], n: [Float], ghn: [Float], states: [Float], wHH: [Float],
+    dGI: inout [Float], dGH: inout [Float]
   ) {
     let G = 3 &* H
-    guard B > 0, H > 0 else { return }
-    precondition(dh.count >= B * H && dhPrev.count >= B * H && dGI.count >= (t + 1) * B * G)
-    precondition(dGH.count == dGI.count && r.count >= (t + 1) * B * H && states.count >= (t + 1) * B * H)
+    guard B > 0, H > 0, T > 0 else { return }
+    precondition(lengths.count == B && dGI.count >= T * B * G && dGH.count == dGI.count)
+    precondition(r.count >= T * B * H && states.count >= T * B * H && wHH.count >= G * H)
     precondition(z.count == r.count && n.count == r.count && ghn.count == r.count)
-    precondition(dOutputs.map { $0.count >= B * T * H } ?? true)
+    precondition(dOutputs.map { $0.count >= B * T * H } ?? true && dLast.map { $0.count >= B * H } ?? true)
+    var dh = dLast ?? [Float](repeating: 0, count: B * H)
+    var dhPrev = [Float](repeating: 0, count: B * H)
     let dOut = dOutputs ?? []
+    let hasOut = dOutputs != nil
     dOut.withUnsafeBufferPointer { dOut in
-      dh.withUnsafeBufferPointer { dh in
-        r.withUnsafeBufferPointer { r in
-          z.withUnsafeBufferPointer { z in
-            n.withUnsafeBufferPointer { n in
-              ghn.withUnsafeBufferPointer { ghn in
-                states.withUnsafeBufferPointer { s in
+      r.withUnsafeBufferPointer { r in
+        z.withUnsafeBufferPointer { z in
+          n.withUnsafeBufferPointer { n in
+            ghn.withUnsafeBufferPointer { ghn in
+              states.withUnsafeBufferPointer { s in
+                wHH.withUnsafeBufferPointer { w in
                   dGI.withUnsafeMutableBufferPointer { dGI in
                     dGH.withUnsafeMutableBufferPointer { dGH in
-                      dhPrev.withUnsafeMutableBufferPointer { dhPrev in
-                        for b in 0..<B {
-                          let k = b &* H
-                          guard t < lengths[b] else {
-                            (dhPrev.baseAddress! + k).update(from: dh.baseAddress! + k, count: H)
-                            continue
+                      dh.withUnsafeMutableBufferPointer { dh in
+                        dhPrev.withUnsafeMutableBufferPointer { dhPrev in
+                          let p = UncheckedBox(
+                            (
+                              hasOut ? dOut.baseAddress : nil, r.baseAddress!, z.baseAddress!, n.baseAddress!,
+                              ghn.baseAddress!, s.baseAddress!, w.baseAddress!, dGI.baseAddress!,
+                              dGH.baseAddress!,
+                              dh.baseAddress!, dhPrev.baseAddress!
+                            ))
+                          Parallel.forEachChunk(chunks) { c in
+                            let (dOut, r, z, n, ghn, s, w, dGI, dGH, dh0, dhPrev0) = p.value
+                            let rows = Parallel.range(ofChunk: c, of: chunks, count: B)
+                            guard let lo = rows.first else { return }
+                            var (dh, dhPrev) = (dh0, dhPrev0)
+                            for t in stride(from: T - 1, through: 0, by: -1) {
+                              for b in rows {
+                                let k = b &* H
+                                guard t < lengths[b] else {
+                                  (dhPrev + k).update(from: dh + k, count: H)
+                                  continue
+                                }
+                                let c = (t &* B &+ b) &* H
+                                gruCellBackward(
+                                  dh: dh + k, dOut: dOut.map { $0 + (b &* T &+ t) &* H }, r: r + c, z: z + c,
+                                  n: n + c, ghn: ghn + c, hPrev: s + c, hidden: H,
+                                  dGI: dGI + (t &* B &+ b) &* G,
+                                  dGH: dGH + (t &* B &+ b) &* G, dhPrev: dhPrev + k)
+                              }
+                              gemmSerial(
+                                transA: false, transB: false, m: rows.count, n: H, k: G,
+                                a: dGH + (t &* B &+ lo) &* G,
+                                lda: G, b: w, ldb: H, beta: 1, c: dhPrev + lo &* H, ldc: H)
+                              swap(&dh, &dhPrev)
+                            }
                           }
-                          let c = (t &* B &+ b) &* H
-                          gruCellBackward(
-                            dh: dh.baseAddress! + k,
-                            dOut: dOutputs == nil ? nil : dOut.baseAddress.map { $0 + (b &* T &+ t) &* H },
-                            r: r.baseAddress! + c, z: z.baseAddress! + c, n: n.baseAddress! + c,
-                            ghn: ghn.baseAddress! + c, hPrev: s.baseAddress! + c, hidden: H,
-                            dGI: dGI.baseAddress! + (t &* B &+ b) &* G,
-                            dGH: dGH.baseAddress! + (t &* B &+ b) &* G,
-                            dhPrev: dhPrev.baseAddress! + k)
                         }
                       }
                     }

@@ -13,7 +13,7 @@ extension Loss {
   ///
   /// Why fused: at GRU4Rec's `(1280, 1682)` the logits and their gradient are 17 MB that the
   /// unfused path allocates, page-faults in and streams through memory several times; here each
-  /// block of 64 rows stays in L2 from the forward product to both backward products
+  /// block of 128 rows stays in cache from the forward product to both backward products
   /// (`Kernels.linearSoftmaxCrossEntropy`). Rows split into fixed chunks as everywhere in RecNN.
   /// - Complexity: `6 rows inputs classes` flops and `rows classes` exponentials.
   public static func linearSoftmaxCrossEntropy(
