@@ -213,8 +213,40 @@ import Testing
   }
 }
 
+/// The recurrence split over two fixed halves of the batch computes each row as a GRU run on that
+/// row alone (one chunk): outputs, `dx` and the per-row weight gradients summed, with padding.
+@Suite struct GRUBatchSplitTests {
+  @Test func splitBatchEqualsRowByRow() {
+    let (B, T, I, H) = (40, 5, 16, 32)  // 40 * 5 * 32 * 96 flops: two chunks
+    var rng = SeededGenerator(seed: 81)
+    let whole = GRU(inputs: I, hidden: H, using: &rng)
+    let x = randomTensor([B, T, I], seed: 82)
+    let dOut = randomTensor([B, T, H], seed: 83)
+    let lengths = (0..<B).map { $0 % (T + 1) }
+    let (outputs, _) = whole.forward(x, lengths: lengths)
+    let dx = whole.backward(dOutputs: dOut, dLast: nil)
+    let single = GRU(inputs: I, hidden: H, using: &rng)
+    for (p, q) in zip(single.parameters, whole.parameters) { p.value = q.value }
+    for b in 0..<B {
+      let xb = Tensor(shape: [1, T, I], scalars: Array(x.scalars[(b * T * I)..<((b + 1) * T * I)]))
+      let db = Tensor(shape: [1, T, H], scalars: Array(dOut.scalars[(b * T * H)..<((b + 1) * T * H)]))
+      let (ob, _) = single.forward(xb, lengths: [lengths[b]])
+      let dxb = single.backward(dOutputs: db, dLast: nil)
+      #expect(
+        zip(ob.scalars, outputs.scalars[(b * T * H)..<((b + 1) * T * H)]).allSatisfy { abs($0 - $1) < 1e-6 })
+      #expect(
+        zip(dxb.scalars, dx.scalars[(b * T * I)..<((b + 1) * T * I)]).allSatisfy { abs($0 - $1) < 1e-6 })
+    }
+    for (p, q) in zip(single.parameters, whole.parameters) {
+      let err = zip(p.grad.scalars, q.grad.scalars).map { abs($0 - $1) }.max() ?? 0
+      #expect(err < 1e-4, "weight gradient differs by \(err)")
+    }
+  }
+}
+
 /// A GRU4Rec-like step (embedding, GRU, fused Linear + softmax over 600 classes) is bit-identical
-/// with 1 and 2 threads: shapes large enough that the sgemms and the fused head split in two chunks.
+/// with 1 and 2 threads: shapes large enough that the sgemms, the GRU recurrence (32 * 6 * 32 * 96
+/// flops) and the fused head split in two chunks.
 @Suite(.serialized) struct GRUDeterminismTests {
   func train(threads: Int) -> [[Float]] {
     let saved = Parallel.threads
@@ -223,8 +255,8 @@ import Testing
     var rng = SeededGenerator(seed: 5)
     let (items, batch, steps) = (600, 32, 6)
     let emb = Embedding(count: items, dim: 16, std: 0.1, using: &rng)
-    let gru = GRU(inputs: 16, hidden: 24, using: &rng)
-    let out = Linear(inputs: 24, outputs: items, using: &rng)
+    let gru = GRU(inputs: 16, hidden: 32, using: &rng)
+    let out = Linear(inputs: 32, outputs: items, using: &rng)
     let params = emb.parameters + gru.parameters + out.parameters
     let adam = Adam(learningRate: 0.01)
     for _ in 0..<3 {
@@ -234,8 +266,8 @@ import Testing
       let lengths = (0..<batch).map { 1 + $0 % steps }
       let (h, _) = gru.forward(emb.forward(seq).reshaped([batch, steps, 16]), lengths: lengths)
       let (_, dh) = Loss.linearSoftmaxCrossEntropy(
-        out, input: h.reshaped([batch * steps, 24]), targets: targets)
-      let dx = gru.backward(dOutputs: dh.reshaped([batch, steps, 24]), dLast: nil)
+        out, input: h.reshaped([batch * steps, 32]), targets: targets)
+      let dx = gru.backward(dOutputs: dh.reshaped([batch, steps, 32]), dLast: nil)
       emb.backward(dx.reshaped([batch * steps, 16]))
       adam.step(params)
     }
