@@ -216,39 +216,43 @@ private final class GRU4RecBench {
     let neg = (0..<s).map { _ in rng.nextInt(below: items) }
     let w = outItems.forward(targets + neg).scalars  // (rows + s, d)
     let b = outBias.forward(targets + neg).scalars  // (rows + s)
-    var logits = Tensor(shape: [rows, 1 + s])
+    // Plain arrays in the loops (a `Tensor` subscript write checks uniqueness every time).
+    let hs = h.scalars
+    var logits = [Float](repeating: 0, count: rows * (1 + s))
     for r in 0..<rows {
       var dot: Float = b[r]
-      for j in 0..<d { dot += h.scalars[r * d + j] * w[r * d + j] }
-      logits.scalars[r * (1 + s)] = dot
-      for k in 0..<s { logits.scalars[r * (1 + s) + 1 + k] = b[rows + k] }
+      for j in 0..<d { dot += hs[r &* d &+ j] * w[r &* d &+ j] }
+      logits[r &* (1 + s)] = dot
+      for k in 0..<s { logits[r &* (1 + s) &+ 1 &+ k] = b[rows &+ k] }
     }
     // Negative columns: logits[:, 1...] += h W_neg^T.
     Kernels.gemm(
-      transA: false, transB: true, m: rows, n: s, k: d, a: h.scalars, b: w, bOffset: rows * d, beta: 1,
-      c: &logits.scalars, cOffset: 1, ldc: 1 + s)
-    let (_, dl) = Loss.sampledSoftmaxCrossEntropy(logits: logits)
-    var dh = Tensor(shape: [rows, d])
+      transA: false, transB: true, m: rows, n: s, k: d, a: hs, b: w, bOffset: rows * d, beta: 1, c: &logits,
+      cOffset: 1, ldc: 1 + s)
+    let dl = Loss.sampledSoftmaxCrossEntropy(logits: Tensor(shape: [rows, 1 + s], scalars: logits)).dLogits
+      .scalars
+    var dh = [Float](repeating: 0, count: rows * d)
     var dw = [Float](repeating: 0, count: (rows + s) * d)
     var db = [Float](repeating: 0, count: rows + s)
     for r in 0..<rows {
-      let g = dl.scalars[r * (1 + s)]
+      let g = dl[r &* (1 + s)]
       db[r] = g
       for j in 0..<d {
-        dh.scalars[r * d + j] = g * w[r * d + j]
-        dw[r * d + j] = g * h.scalars[r * d + j]
+        dh[r &* d &+ j] = g * w[r &* d &+ j]
+        dw[r &* d &+ j] = g * hs[r &* d &+ j]
       }
-      for k in 0..<s { db[rows + k] += dl.scalars[r * (1 + s) + 1 + k] }
+      for k in 0..<s { db[rows &+ k] += dl[r &* (1 + s) &+ 1 &+ k] }
     }
     // dh += dL_neg W_neg;  dW_neg = dL_neg^T h.
     Kernels.gemm(
-      transA: false, transB: false, m: rows, n: d, k: s, a: dl.scalars, aOffset: 1, lda: 1 + s, b: w,
-      bOffset: rows * d, beta: 1, c: &dh.scalars)
+      transA: false, transB: false, m: rows, n: d, k: s, a: dl, aOffset: 1, lda: 1 + s, b: w,
+      bOffset: rows * d,
+      beta: 1, c: &dh)
     Kernels.gemm(
-      transA: true, transB: false, m: s, n: d, k: rows, a: dl.scalars, aOffset: 1, lda: 1 + s, b: h.scalars,
-      beta: 0, c: &dw, cOffset: rows * d)
+      transA: true, transB: false, m: s, n: d, k: rows, a: dl, aOffset: 1, lda: 1 + s, b: hs, beta: 0, c: &dw,
+      cOffset: rows * d)
     outItems.backward(Tensor(shape: [rows + s, d], scalars: dw))
     outBias.backward(Tensor(shape: [rows + s, 1], scalars: db))
-    return dh
+    return Tensor(shape: [rows, d], scalars: dh)
   }
 }
