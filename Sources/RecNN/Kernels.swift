@@ -26,8 +26,10 @@ public enum Kernels {
     precondition(a.count >= aOffset + (transA ? (k - 1) * lda + m : (m - 1) * lda + k) || k == 0)
     precondition(b.count >= bOffset + (transB ? (n - 1) * ldb + k : (k - 1) * ldb + n) || k == 0)
     precondition(c.count >= cOffset + (m - 1) * ldc + n)
-    // Two chunks only when each holds at least ~0.5 MFLOP: below that thread start-up dominates.
-    let chunks = Parallel.chunkCount(work: m * n * max(k, 1), grain: 1 << 18) == 2 && m >= 8 ? 2 : 1
+    // Two chunks only when each holds at least ~2 MFLOP (~80 us): below that the fork-join (10-20 us
+    // on a quiet machine, far more when the other core is busy) ate the gain; NeuMF's 256 x 64 x 32
+    // products measured faster on one thread.
+    let chunks = Parallel.chunkCount(work: m * n * max(k, 1), grain: 1 << 20) == 2 && m >= 8 ? 2 : 1
     a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
         c.withUnsafeMutableBufferPointer { pc in
