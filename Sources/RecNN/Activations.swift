@@ -8,14 +8,12 @@ public final class ReLU {
   public init() {}
   public func forward(_ x: Tensor) -> Tensor {
     input = x
-    var y = x
-    for i in 0..<y.count { y.scalars[i] = max(y.scalars[i], 0) }
-    return y
+    return Tensor(shape: x.shape, scalars: x.scalars.map { max($0, 0) })
   }
   public func backward(_ dy: Tensor) -> Tensor {
-    var dx = dy
-    for i in 0..<dx.count where input.scalars[i] <= 0 { dx.scalars[i] = 0 }
-    return dx
+    // Plain arrays: reading the cached input through `self` would check exclusivity per element.
+    let x = input.scalars
+    return Tensor(shape: dy.shape, scalars: zip(dy.scalars, x).map { $1 > 0 ? $0 : 0 })
   }
 }
 
@@ -26,14 +24,12 @@ public final class LeakyReLU {
   public init(slope: Float = 0.01) { self.slope = slope }
   public func forward(_ x: Tensor) -> Tensor {
     input = x
-    var y = x
-    for i in 0..<y.count where y.scalars[i] <= 0 { y.scalars[i] *= slope }
-    return y
+    let slope = slope
+    return Tensor(shape: x.shape, scalars: x.scalars.map { $0 > 0 ? $0 : $0 * slope })
   }
   public func backward(_ dy: Tensor) -> Tensor {
-    var dx = dy
-    for i in 0..<dx.count where input.scalars[i] <= 0 { dx.scalars[i] *= slope }
-    return dx
+    let (x, slope) = (input.scalars, slope)
+    return Tensor(shape: dy.shape, scalars: zip(dy.scalars, x).map { $1 > 0 ? $0 : $0 * slope })
   }
 }
 
@@ -57,12 +53,7 @@ public final class Sigmoid {
     return y
   }
   public func backward(_ dy: Tensor) -> Tensor {
-    var dx = dy
-    for i in 0..<dx.count {
-      let y = output.scalars[i]
-      dx.scalars[i] *= y * (1 - y)
-    }
-    return dx
+    Tensor(shape: dy.shape, scalars: zip(dy.scalars, output.scalars).map { $0 * ($1 * (1 - $1)) })
   }
 }
 
@@ -77,12 +68,7 @@ public final class Tanh {
     return y
   }
   public func backward(_ dy: Tensor) -> Tensor {
-    var dx = dy
-    for i in 0..<dx.count {
-      let y = output.scalars[i]
-      dx.scalars[i] *= 1 - y * y
-    }
-    return dx
+    Tensor(shape: dy.shape, scalars: zip(dy.scalars, output.scalars).map { $0 * (1 - $1 * $1) })
   }
 }
 

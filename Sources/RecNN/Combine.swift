@@ -9,19 +9,16 @@ public final class ElementwiseProduct {
     precondition(a.shape == b.shape, "product of shapes \(a.shape) and \(b.shape)")
     self.a = a
     self.b = b
-    var y = a
-    for i in 0..<y.count { y.scalars[i] *= b.scalars[i] }
-    return y
+    return Tensor(shape: a.shape, scalars: zip(a.scalars, b.scalars).map(*))
   }
   /// Returns `(dA, dB) = (dy * b, dy * a)`.
   public func backward(_ dy: Tensor) -> (Tensor, Tensor) {
-    var da = dy
-    var db = dy
-    for i in 0..<dy.count {
-      da.scalars[i] *= b.scalars[i]
-      db.scalars[i] *= a.scalars[i]
-    }
-    return (da, db)
+    // Local copies of the caches: reading them through `self` checks exclusivity per element.
+    let (a, b) = (self.a.scalars, self.b.scalars)
+    return (
+      Tensor(shape: dy.shape, scalars: zip(dy.scalars, b).map(*)),
+      Tensor(shape: dy.shape, scalars: zip(dy.scalars, a).map(*))
+    )
   }
 }
 
@@ -34,15 +31,16 @@ public final class Concat {
     precondition(parts.allSatisfy { $0.rows == batch }, "concat of different batch sizes")
     widths = parts.map(\.columns)
     let total = widths.reduce(0, +)
-    var y = Tensor(shape: [batch, total])
+    var y = [Float](repeating: 0, count: batch * total)
     var col = 0
     for (part, w) in zip(parts, widths) {
+      let p = part.scalars
       for r in 0..<batch {
-        for j in 0..<w { y.scalars[r &* total &+ col &+ j] = part.scalars[r &* w &+ j] }
+        for j in 0..<w { y[r &* total &+ col &+ j] = p[r &* w &+ j] }
       }
       col += w
     }
-    return y
+    return Tensor(shape: [batch, total], scalars: y)
   }
   /// Splits `dy: (batch, sum d)` back into one gradient per part.
   public func backward(_ dy: Tensor) -> [Tensor] {
@@ -50,12 +48,13 @@ public final class Concat {
     let total = widths.reduce(0, +)
     var col = 0
     var out: [Tensor] = []
+    let g = dy.scalars
     for w in widths {
-      var d = Tensor(shape: [batch, w])
+      var d = [Float](repeating: 0, count: batch * w)
       for r in 0..<batch {
-        for j in 0..<w { d.scalars[r &* w &+ j] = dy.scalars[r &* total &+ col &+ j] }
+        for j in 0..<w { d[r &* w &+ j] = g[r &* total &+ col &+ j] }
       }
-      out.append(d)
+      out.append(Tensor(shape: [batch, w], scalars: d))
       col += w
     }
     return out

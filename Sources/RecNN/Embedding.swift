@@ -49,11 +49,8 @@ public final class Embedding {
   /// Scatter-adds `dOut: (indices.count, dim)` into the touched rows of `weight.grad`.
   public func backward(_ dOut: Tensor) {
     precondition(dOut.count == indices.count * dim)
-    for (i, r) in indices.enumerated() where r != paddingIndex {
-      weight.markTouched(r)
-      let o = r &* dim
-      let s = i &* dim
-      for j in 0..<dim { weight.grad.scalars[o &+ j] += dOut.scalars[s &+ j] }
-    }
+    for r in indices where r != paddingIndex { weight.markTouched(r) }
+    Kernels.scatterAddRows(
+      dOut.scalars, dim: dim, indices: indices, skip: paddingIndex, into: &weight.grad.scalars)
   }
 }

@@ -18,7 +18,9 @@ import RecData
 /// length-0 sequence has `last = 0`. (This matches PyTorch's packed sequences.)
 ///
 /// The input projection of all steps is one sgemm before the recurrence; each step then costs
-/// one `(batch, hidden) x (hidden, 3 hidden)` product.
+/// one `(batch, hidden) x (hidden, 3 hidden)` product and the gate arithmetic
+/// (`Kernels.gruCellForward`, eight units at a time). Batch rows are independent, so the
+/// recurrence runs on fixed halves of the batch in parallel (`Kernels.gruForwardRecurrence`).
 public final class GRU {
   public let inputs: Int
   public let hidden: Int
@@ -62,134 +64,71 @@ public final class GRU {
     self.lengths = lengths
     let G = 3 * H
     // Time-major copy of x so that step t is one contiguous (batch, inputs) block.
-    xT = [Float](repeating: 0, count: T * B * I)
-    for b in 0..<B {
-      for t in 0..<T {
-        for i in 0..<I { xT[(t &* B &+ b) &* I &+ i] = x.scalars[(b &* T &+ t) &* I &+ i] }
-      }
-    }
+    var xT = [Float](repeating: 0, count: T * B * I)
+    Kernels.swapLeadingAxes(x.scalars, B, T, width: I, into: &xT)
+    // Input projections of every step in one sgemm: gi = xT W_ih^T + b_ih, (steps * batch, 3H).
     var gi = [Float](repeating: 0, count: T * B * G)
-    for row in 0..<(T * B) {
-      for j in 0..<G { gi[row &* G &+ j] = biasIH.value.scalars[j] }
-    }
+    Kernels.fillRows(&gi, rows: T * B, with: biasIH.value.scalars)
     Kernels.gemm(
       transA: false, transB: true, m: T * B, n: G, k: I, a: xT, b: weightIH.value.scalars, beta: 1, c: &gi)
-    states = [Float](repeating: 0, count: (T + 1) * B * H)
-    r = [Float](repeating: 0, count: T * B * H)
-    z = r
-    n = r
-    ghn = r
-    var outputs = Tensor(shape: [B, T, H])
-    var gh = [Float](repeating: 0, count: B * G)
-    for t in 0..<T {
-      for b in 0..<B {
-        for j in 0..<G { gh[b &* G &+ j] = biasHH.value.scalars[j] }
-      }
-      Kernels.gemm(
-        transA: false, transB: true, m: B, n: G, k: H, a: states, aOffset: t * B * H,
-        b: weightHH.value.scalars, beta: 1, c: &gh)
-      for b in 0..<B {
-        let prev = (t &* B &+ b) &* H
-        let cur = prev &+ B &* H
-        let cache = (t &* B &+ b) &* H
-        let valid = t < lengths[b]
-        for j in 0..<H {
-          let hPrev = states[prev &+ j]
-          guard valid else {
-            states[cur &+ j] = hPrev
-            continue
-          }
-          let gRow = (t &* B &+ b) &* G
-          let hRow = b &* G
-          let rj = sigmoid(gi[gRow &+ j] + gh[hRow &+ j])
-          let zj = sigmoid(gi[gRow &+ H &+ j] + gh[hRow &+ H &+ j])
-          let hn = gh[hRow &+ 2 &* H &+ j]
-          let nj = tanhf(gi[gRow &+ 2 &* H &+ j] + rj * hn)
-          let h = (1 - zj) * nj + zj * hPrev
-          r[cache &+ j] = rj
-          z[cache &+ j] = zj
-          n[cache &+ j] = nj
-          ghn[cache &+ j] = hn
-          states[cur &+ j] = h
-          outputs.scalars[(b &* T &+ t) &* H &+ j] = h
-        }
-      }
-    }
+    // Local arrays (moved into the caches at the end): a stored property of a class pays an
+    // exclusivity check on every access.
+    var states = [Float](repeating: 0, count: (T + 1) * B * H)
+    var r = [Float](repeating: 0, count: T * B * H)
+    var z = r
+    var n = r
+    var ghn = r
+    Kernels.gruForwardRecurrence(
+      batch: B, steps: T, hidden: H, lengths: lengths, chunks: recurrenceChunks(batch: B), gi: gi,
+      wHH: weightHH.value.scalars, bHH: biasHH.value.scalars, states: &states, r: &r, z: &z, n: &n, ghn: &ghn)
+    let outputs = Tensor(
+      shape: [B, T, H],
+      scalars: Kernels.gruOutputs(states: states, batch: B, steps: T, hidden: H, lengths: lengths))
     let last = Tensor(shape: [B, H], scalars: Array(states[(T * B * H)..<((T + 1) * B * H)]))
+    (self.xT, self.states, self.r, self.z, self.n, self.ghn) = (xT, states, r, z, n, ghn)
     return (outputs, last)
+  }
+
+  /// Fixed chunks of batch rows for the recurrence: two when each holds at least ~0.5 MFLOP over
+  /// all steps and 8 rows (a function of the shape only, so results do not depend on threads).
+  private func recurrenceChunks(batch B: Int) -> Int {
+    B >= 16 && Parallel.chunkCount(work: B * steps * hidden * 3 * hidden, grain: 1 << 18) == 2 ? 2 : 1
   }
 
   /// Backpropagation through time. `dOutputs: (batch, steps, hidden)` (entries at padded
   /// positions are ignored), `dLast: (batch, hidden)` or nil. Accumulates the weight gradients
   /// and returns `dx: (batch, steps, inputs)` (zero at padded positions).
+  ///
+  /// Only `dh_{t-1} += dGH_t W_hh` must run step by step (`Kernels.gruBackwardRecurrence`); the
+  /// gate gradients of all steps are kept `(steps * batch, 3H)` so that both weight gradients are
+  /// one sgemm each over all steps.
   public func backward(dOutputs: Tensor?, dLast: Tensor?) -> Tensor {
     let (B, T, I, H) = (batch, steps, inputs, hidden)
     let G = 3 * H
-    var dh = dLast?.scalars ?? [Float](repeating: 0, count: B * H)
+    precondition(dOutputs.map { $0.count == B * T * H } ?? true, "dOutputs must be (\(B), \(T), \(H))")
+    precondition(dLast.map { $0.count == B * H } ?? true, "dLast must be (\(B), \(H))")
+    let (xT, states, r, z, n, ghn) = (self.xT, self.states, self.r, self.z, self.n, self.ghn)
     var dGI = [Float](repeating: 0, count: T * B * G)
-    var dGH = [Float](repeating: 0, count: B * G)
-    var dhPrev = [Float](repeating: 0, count: B * H)
-    for t in stride(from: T - 1, through: 0, by: -1) {
-      for b in 0..<B {
-        let valid = t < lengths[b]
-        let hRow = b &* G
-        for j in 0..<H {
-          let k = b &* H &+ j
-          guard valid else {
-            // Carried state: the gradient passes to the previous step unchanged.
-            dGH[hRow &+ j] = 0
-            dGH[hRow &+ H &+ j] = 0
-            dGH[hRow &+ 2 &* H &+ j] = 0
-            dhPrev[k] = dh[k]
-            continue
-          }
-          let c = (t &* B &+ b) &* H &+ j
-          let g = dh[k] + (dOutputs?.scalars[(b &* T &+ t) &* H &+ j] ?? 0)
-          let (rj, zj, nj) = (r[c], z[c], n[c])
-          let hPrev = states[(t &* B &+ b) &* H &+ j]
-          let dn = g * (1 - zj)
-          let dz = g * (hPrev - nj)
-          let dan = dn * (1 - nj * nj)
-          let dar = dan * ghn[c] * rj * (1 - rj)
-          let daz = dz * zj * (1 - zj)
-          let gRow = (t &* B &+ b) &* G
-          dGI[gRow &+ j] = dar
-          dGI[gRow &+ H &+ j] = daz
-          dGI[gRow &+ 2 &* H &+ j] = dan
-          dGH[hRow &+ j] = dar
-          dGH[hRow &+ H &+ j] = daz
-          dGH[hRow &+ 2 &* H &+ j] = dan * rj
-          dhPrev[k] = g * zj
-        }
-      }
-      // dW_hh += dGH^T h_{t-1};  db_hh += colsum dGH;  dh_{t-1} += dGH W_hh.
-      Kernels.gemm(
-        transA: true, transB: false, m: G, n: H, k: B, a: dGH, b: states, bOffset: t * B * H, beta: 1,
-        c: &weightHH.grad.scalars)
-      for b in 0..<B {
-        for j in 0..<G { biasHH.grad.scalars[j] += dGH[b &* G &+ j] }
-      }
-      Kernels.gemm(
-        transA: false, transB: false, m: B, n: H, k: G, a: dGH, b: weightHH.value.scalars, beta: 1,
-        c: &dhPrev)
-      swap(&dh, &dhPrev)
-    }
+    var dGH = dGI
+    Kernels.gruBackwardRecurrence(
+      batch: B, steps: T, hidden: H, lengths: lengths, chunks: recurrenceChunks(batch: B),
+      dOutputs: dOutputs?.scalars, dLast: dLast?.scalars, r: r, z: z, n: n, ghn: ghn, states: states,
+      wHH: weightHH.value.scalars, dGI: &dGI, dGH: &dGH)
+    // dW_hh += dGH^T h_{t-1} over all steps (states[0..<T] is (steps * batch, H)); db_hh += colsum dGH.
+    Kernels.gemm(
+      transA: true, transB: false, m: G, n: H, k: T * B, a: dGH, b: states, beta: 1, c: &weightHH.grad.scalars
+    )
+    Kernels.addColumnSums(of: dGH, rows: T * B, columns: G, into: &biasHH.grad.scalars)
     // Input side for all steps at once: dW_ih += dGI^T xT, db_ih += colsum dGI, dxT = dGI W_ih.
     Kernels.gemm(
       transA: true, transB: false, m: G, n: I, k: T * B, a: dGI, b: xT, beta: 1, c: &weightIH.grad.scalars)
-    for row in 0..<(T * B) {
-      for j in 0..<G { biasIH.grad.scalars[j] += dGI[row &* G &+ j] }
-    }
+    Kernels.addColumnSums(of: dGI, rows: T * B, columns: G, into: &biasIH.grad.scalars)
     var dxT = [Float](repeating: 0, count: T * B * I)
     Kernels.gemm(
       transA: false, transB: false, m: T * B, n: I, k: G, a: dGI, b: weightIH.value.scalars, beta: 0, c: &dxT)
-    var dx = Tensor(shape: [B, T, I])
-    for b in 0..<B {
-      for t in 0..<T {
-        for i in 0..<I { dx.scalars[(b &* T &+ t) &* I &+ i] = dxT[(t &* B &+ b) &* I &+ i] }
-      }
-    }
-    return dx
+    var dx = [Float](repeating: 0, count: B * T * I)
+    Kernels.swapLeadingAxes(dxT, T, B, width: I, into: &dx)
+    return Tensor(shape: [B, T, I], scalars: dx)
   }
 }
 

@@ -26,8 +26,10 @@ public enum Kernels {
     precondition(a.count >= aOffset + (transA ? (k - 1) * lda + m : (m - 1) * lda + k) || k == 0)
     precondition(b.count >= bOffset + (transB ? (n - 1) * ldb + k : (k - 1) * ldb + n) || k == 0)
     precondition(c.count >= cOffset + (m - 1) * ldc + n)
-    // Two chunks only when each holds at least ~0.5 MFLOP: below that thread start-up dominates.
-    let chunks = Parallel.chunkCount(work: m * n * max(k, 1), grain: 1 << 18) == 2 && m >= 8 ? 2 : 1
+    // Two chunks only when each holds at least ~2 MFLOP (~80 us): below that the fork-join (10-20 us
+    // on a quiet machine, far more when the other core is busy) ate the gain; NeuMF's 256 x 64 x 32
+    // products measured faster on one thread.
+    let chunks = Parallel.chunkCount(work: m * n * max(k, 1), grain: 1 << 20) == 2 && m >= 8 ? 2 : 1
     a.withUnsafeBufferPointer { pa in
       b.withUnsafeBufferPointer { pb in
         c.withUnsafeMutableBufferPointer { pc in
@@ -46,6 +48,20 @@ public enum Kernels {
         }
       }
     }
+  }
+
+  /// `C = alpha * op(A) op(B) + beta * C` on raw pointers, on the calling thread: for kernels that
+  /// already run inside a `Parallel` chunk (nesting `gemm`'s own split would oversubscribe).
+  static func gemmSerial(
+    transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+    b: UnsafePointer<Float>, ldb: Int, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+  ) {
+    guard m > 0, n > 0 else { return }
+    _ = Parallel.blasSetup
+    cblas_sgemm(
+      CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans, Int32(m),
+      Int32(n),
+      Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
   }
 
   /// Plain triple loop with a Double accumulator: the reference `gemm` is tested against.

@@ -38,11 +38,7 @@ public final class Linear {
     input = x
     let batch = x.rows
     var y = Tensor(shape: [batch, outputs])
-    if let bias {
-      for r in 0..<batch {
-        for j in 0..<outputs { y.scalars[r &* outputs &+ j] = bias.value.scalars[j] }
-      }
-    }
+    if let bias { Kernels.fillRows(&y.scalars, rows: batch, with: bias.value.scalars) }
     Kernels.gemm(
       transA: false, transB: true, m: batch, n: outputs, k: inputs, a: x.scalars, b: weight.value.scalars,
       beta: bias == nil ? 0 : 1, c: &y.scalars)
@@ -57,9 +53,7 @@ public final class Linear {
       transA: true, transB: false, m: outputs, n: inputs, k: batch, a: dy.scalars, b: input.scalars,
       beta: 1, c: &weight.grad.scalars)
     if let bias {
-      for r in 0..<batch {
-        for j in 0..<outputs { bias.grad.scalars[j] += dy.scalars[r &* outputs &+ j] }
-      }
+      Kernels.addColumnSums(of: dy.scalars, rows: batch, columns: outputs, into: &bias.grad.scalars)
     }
     var dx = Tensor(shape: [batch, inputs])
     Kernels.gemm(

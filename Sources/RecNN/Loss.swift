@@ -85,19 +85,23 @@ public enum Loss {
     let classes = logits.columns
     precondition(targets.count == rows)
     let valid = targets.reduce(0) { $0 + ($1 == ignoreIndex ? 0 : 1) }
-    var d = logits
-    guard valid > 0 else {
-      d.zero()
-      return (0, d)
-    }
+    guard valid > 0 else { return (0, Tensor(shape: logits.shape)) }
     let inv = 1 / Float(valid)
     let chunks = Parallel.chunkCount(work: rows * classes, grain: 1 << 15)
     var sums = [Double](repeating: 0, count: chunks)
-    Kernels.softmaxCrossEntropyRows(
-      logits: logits.scalars, classes: classes, targets: targets, ignoreIndex: ignoreIndex, scale: inv,
-      chunks: chunks, dLogits: &d.scalars, chunkLoss: &sums)
+    // The kernel writes every element, so the gradient needs no zero fill (8.6 MB for GRU4Rec).
+    let d = [Float](unsafeUninitializedCapacity: rows * classes) { buffer, initialized in
+      logits.scalars.withUnsafeBufferPointer { x in
+        sums.withUnsafeMutableBufferPointer { l in
+          Kernels.softmaxCrossEntropyRows(
+            logits: x.baseAddress!, classes: classes, targets: targets, ignoreIndex: ignoreIndex, scale: inv,
+            chunks: chunks, dLogits: buffer.baseAddress!, chunkLoss: l.baseAddress!)
+        }
+      }
+      initialized = rows * classes
+    }
     let total = sums.reduce(0, +)
-    return (Float(total / Double(valid)), d)
+    return (Float(total / Double(valid)), Tensor(shape: logits.shape, scalars: d))
   }
 
   /// Sampled softmax cross-entropy: column 0 of each row holds the positive's logit and the
