@@ -1,3 +1,5 @@
+import RecData
+
 /// One line of a cell's output as recorded in a notebook.
 public struct OutputLine: Sendable, Equatable {
   public enum Kind: Sendable, Equatable {
@@ -62,8 +64,6 @@ public struct CellContext: Sendable {
   public var random = SeededGeneratorBox(seed: 42, stream: 0)
   public init() {}
 }
-
-import RecData
 
 /// The per-cell generator, derived from the session seed and the cell's ordinal.
 public struct SeededGeneratorBox: Sendable {

@@ -14,7 +14,8 @@ public struct CellParser {
     let tokens = try Lexer.tokenize(source)
     guard let first = tokens.first else { return nil }
     guard first.kind == .word else {
-      throw NotebookError(.syntax, "a cell starts with a verb", span: first.span, hint: "type 'help' for the verbs")
+      throw NotebookError(
+        .syntax, "a cell starts with a verb", span: first.span, hint: "type 'help' for the verbs")
     }
     var index = 1
     var command: Command
@@ -29,7 +30,9 @@ public struct CellParser {
       let word = got?.text ?? ""
       throw NotebookError(
         .unknownVerb,
-        got == nil ? "'\(first.text)' needs one of: \(subs.joined(separator: ", "))" : "unknown '\(first.text) \(word)'",
+        got == nil
+          ? "'\(first.text)' needs one of: \(subs.joined(separator: ", "))"
+          : "unknown '\(first.text) \(word)'",
         span: got?.span ?? first.span,
         hint: NotebookError.didYouMean(Suggest.closest(to: word, in: subs))
           ?? "one of: \(subs.joined(separator: ", "))")
@@ -46,15 +49,18 @@ public struct CellParser {
     let params = command.params
 
     func optionStart(_ i: Int) -> Bool {
-      i + 1 < tokens.count && tokens[i].kind == .word && tokens[i + 1].kind == .equals && !tokens[i + 1].spaceBefore
+      i + 1 < tokens.count && tokens[i].kind == .word && tokens[i + 1].kind == .equals
+        && !tokens[i + 1].spaceBefore
     }
 
     while index < tokens.count {
       let tok = tokens[index]
       // key=value (unless the next positional is a literal '=' as in `feature t.c = expr`)
       let nextIsEquals = paramIndex < params.count && params[paramIndex].kind == .equals
-      if optionStart(index) && !(nextIsEquals && paramIndex > 0 && params[paramIndex - 1].kind == .newColumn) {
-        let (name, arg, next) = try parseOption(tokens, at: index, command: command, table: targetTable, session: session)
+      if optionStart(index) && !(nextIsEquals && paramIndex > 0 && params[paramIndex - 1].kind == .newColumn)
+      {
+        let (name, arg, next) = try parseOption(
+          tokens, at: index, command: command, table: targetTable, session: session)
         if args.options[name] != nil {
           throw NotebookError(.badValue, "option '\(name)' is given twice", span: tok.span)
         }
@@ -90,11 +96,13 @@ public struct CellParser {
         index += 1
       case .expression:
         let e = try ExprParser.parse(source, from: tok.span.lowerBound)
-        args.positional[p.name] = Arg(value: .expression(e), span: tok.span.lowerBound..<source.characters.count)
+        args.positional[p.name] = Arg(
+          value: .expression(e), span: tok.span.lowerBound..<source.characters.count)
         index = tokens.count
       default:
         guard tok.kind == .word || tok.kind == .string else {
-          throw NotebookError(.syntax, "expected \(p.name)", span: tok.span, hint: "usage: \(command.synopsis)")
+          throw NotebookError(
+            .syntax, "expected \(p.name)", span: tok.span, hint: "usage: \(command.synopsis)")
         }
         let arg = try bindPositional(p, tok, session: session)
         switch arg.value {
@@ -169,13 +177,16 @@ public struct CellParser {
       }
       return Arg(value: .text(text), span: tok.span)
     case .value:
-      return Arg(value: .value(tok.kind == .string ? .string(text) : CellParser.literal(text)), span: tok.span)
+      return Arg(
+        value: .value(tok.kind == .string ? .string(text) : CellParser.literal(text)), span: tok.span)
     case .keyword, .equals, .expression:
       return Arg(value: .text(text), span: tok.span)
     }
   }
 
-  private func parseOption(_ tokens: [Token], at start: Int, command: Command, table: String?, session: Session)
+  private func parseOption(
+    _ tokens: [Token], at start: Int, command: Command, table: String?, session: Session
+  )
     throws(NotebookError) -> (String, Arg, Int)
   {
     let key = tokens[start]
@@ -184,15 +195,18 @@ public struct CellParser {
       throw NotebookError(
         .unknownOption, "unknown option '\(key.text)' for '\(command.name)'", span: key.span,
         hint: NotebookError.didYouMean(Suggest.closest(to: key.text, in: names))
-          ?? (names.isEmpty ? "'\(command.name)' takes no options" : "options: \(names.joined(separator: ", "))"))
+          ?? (names.isEmpty
+            ? "'\(command.name)' takes no options" : "options: \(names.joined(separator: ", "))"))
     }
     // Gather value tokens: v(,v)* with no white space in between.
     var i = start + 2
     var values: [Token] = []
-    guard i < tokens.count, tokens[i].kind == .word || tokens[i].kind == .string, !tokens[i].spaceBefore else {
+    guard i < tokens.count, tokens[i].kind == .word || tokens[i].kind == .string, !tokens[i].spaceBefore
+    else {
       let at = i < tokens.count && !tokens[i].spaceBefore ? tokens[i].span : tokens[start + 1].span
       throw NotebookError(
-        .badValue, "option '\(spec.name)' needs a value", span: at, hint: "\(spec.name)=\(spec.type.placeholder)")
+        .badValue, "option '\(spec.name)' needs a value", span: at,
+        hint: "\(spec.name)=\(spec.type.placeholder)")
     }
     values.append(tokens[i])
     i += 1
@@ -223,14 +237,26 @@ public struct CellParser {
     case .int(let lo, let hi):
       let t = try single()
       guard let v = Int(t.text.replacingOccurrences(of: "_", with: "")) else { throw bad("an integer", t) }
-      if let lo, v < lo { throw NotebookError(.badValue, "option '\(spec.name)' must be at least \(lo), found \(v)", span: t.span) }
-      if let hi, v > hi { throw NotebookError(.badValue, "option '\(spec.name)' must be at most \(hi), found \(v)", span: t.span) }
+      if let lo, v < lo {
+        throw NotebookError(
+          .badValue, "option '\(spec.name)' must be at least \(lo), found \(v)", span: t.span)
+      }
+      if let hi, v > hi {
+        throw NotebookError(
+          .badValue, "option '\(spec.name)' must be at most \(hi), found \(v)", span: t.span)
+      }
       value = .int(v)
     case .double(let lo, let hi):
       let t = try single()
       guard let v = Double(t.text), v.isFinite else { throw bad("a number", t) }
-      if let lo, v < lo { throw NotebookError(.badValue, "option '\(spec.name)' must be at least \(lo), found \(t.text)", span: t.span) }
-      if let hi, v > hi { throw NotebookError(.badValue, "option '\(spec.name)' must be at most \(hi), found \(t.text)", span: t.span) }
+      if let lo, v < lo {
+        throw NotebookError(
+          .badValue, "option '\(spec.name)' must be at least \(lo), found \(t.text)", span: t.span)
+      }
+      if let hi, v > hi {
+        throw NotebookError(
+          .badValue, "option '\(spec.name)' must be at most \(hi), found \(t.text)", span: t.span)
+      }
       value = .double(v)
     case .string:
       value = .text(try single().text)
@@ -245,7 +271,8 @@ public struct CellParser {
       let t = try single()
       guard choices.contains(t.text) else {
         throw NotebookError(
-          .badValue, "option '\(spec.name)' expects one of \(choices.joined(separator: ", ")), found '\(t.text)'",
+          .badValue,
+          "option '\(spec.name)' expects one of \(choices.joined(separator: ", ")), found '\(t.text)'",
           span: t.span, hint: NotebookError.didYouMean(Suggest.closest(to: t.text, in: choices)))
       }
       value = .text(t.text)
@@ -281,7 +308,8 @@ public struct CellParser {
     return NotebookError(
       .unknownTable, "unknown table '\(name)'", span: span,
       hint: NotebookError.didYouMean(Suggest.closest(to: name, in: names))
-        ?? (names.isEmpty ? "no tables yet: load one first (help load)" : "tables: \(names.joined(separator: ", "))"))
+        ?? (names.isEmpty
+          ? "no tables yet: load one first (help load)" : "tables: \(names.joined(separator: ", "))"))
   }
 
   private func checkName(_ name: String, _ span: Range<Int>, what: String) throws(NotebookError) {

@@ -14,8 +14,12 @@ enum CleanCommands {
   {
     let target = a.text("as") ?? input
     if a.has("as") {
-      let ok = target.first.map { $0.isLetter || $0 == "_" } == true && target.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
-      guard ok else { throw NotebookError(.badValue, "'\(target)' is not a valid table name", span: a.span("as")) }
+      let ok =
+        target.first.map { $0.isLetter || $0 == "_" } == true
+        && target.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" }
+      guard ok else {
+        throw NotebookError(.badValue, "'\(target)' is not a valid table name", span: a.span("as"))
+      }
     }
     let lineage = (s.tables[input]?.lineage ?? []) + [step]
     s.setTable(target, TableEntry(table: table, lineage: lineage))
@@ -57,17 +61,22 @@ enum CleanCommands {
   static let dropna = Command(
     name: "dropna", group: .clean, summary: "Remove rows with missing values",
     params: [Param("TABLE", .table)],
-    options: [Option("columns", .columns, default: "all columns", "look for missing values only here"), asOption],
+    options: [
+      Option("columns", .columns, default: "all columns", "look for missing values only here"), asOption,
+    ],
     examples: ["dropna events columns=user,item", "dropna users"],
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("TABLE") ?? ""
       let t = try s.entry(name).table
       let cols = a.list("columns")
-      let (result, removed) = try data(a.span("TABLE")) { () throws(DataError) in try t.droppingMissing(in: cols) }
+      let (result, removed) = try data(a.span("TABLE")) { () throws(DataError) in
+        try t.droppingMissing(in: cols)
+      }
       let target = try commit(&s, a, input: name, result, step: "dropna")
       let where_ = cols.map { " in \($0.joined(separator: ", "))" } ?? ""
       return .text(
-        "\(target): removed \(Fmt.count(removed, "row")) with missing values\(where_); \(Fmt.int(result.rowCount)) remain")
+        "\(target): removed \(Fmt.count(removed, "row")) with missing values\(where_); \(Fmt.int(result.rowCount)) remain"
+      )
     })
 
   static let fillna = Command(
@@ -92,7 +101,8 @@ enum CleanCommands {
       case (nil, "median"?): fill = .median
       case (nil, "mode"?): fill = .mode
       case (nil, "forward"?): fill = .forward
-      case (_?, _?): throw NotebookError(.badValue, "give value= or method=, not both", span: a.span("method"))
+      case (_?, _?):
+        throw NotebookError(.badValue, "give value= or method=, not both", span: a.span("method"))
       default:
         throw NotebookError(
           .badValue, "fillna needs value=V or method=mean|median|mode|forward", span: a.span("TABLE.COLUMN"))
@@ -121,7 +131,8 @@ enum CleanCommands {
         throw NotebookError(.badValue, "clip needs min=, max= or both", span: a.span("TABLE.COLUMN"))
       }
       if let lo, let hi, lo > hi {
-        throw NotebookError(.badValue, "min (\(Fmt.short(lo))) is greater than max (\(Fmt.short(hi)))", span: a.span("min"))
+        throw NotebookError(
+          .badValue, "min (\(Fmt.short(lo))) is greater than max (\(Fmt.short(hi)))", span: a.span("min"))
       }
       let drop = a.bool("drop") ?? false
       let t = try s.entry(name).table
@@ -131,7 +142,9 @@ enum CleanCommands {
       let target = try commit(&s, a, input: name, result, step: "clip \(col)")
       let range = "[\(lo.map(Fmt.short) ?? "-inf"), \(hi.map(Fmt.short) ?? "inf")]"
       if drop {
-        return .text("\(target): removed \(Fmt.count(affected, "row")) with \(col) outside \(range); \(Fmt.int(result.rowCount)) remain")
+        return .text(
+          "\(target): removed \(Fmt.count(affected, "row")) with \(col) outside \(range); \(Fmt.int(result.rowCount)) remain"
+        )
       }
       return .text("\(target).\(col): clipped \(Fmt.count(affected, "value")) to \(range)")
     })
@@ -156,14 +169,19 @@ enum CleanCommands {
       let name = a.text("TABLE") ?? ""
       guard let e = a.expression("EXPR") else { return CellOutput() }
       let t = try s.entry(name).table
-      let (result, removed) = try data(a.span("EXPR")) { () throws(DataError) in try t.filtered(where: e, tableName: name) }
-      let target = try commit(&s, a, input: name, result, step: "filter \(a.source.slice(a.span("EXPR") ?? 0..<0))")
-      return .text("\(target): kept \(Fmt.int(result.rowCount)) of \(Fmt.count(t.rowCount, "row")) (removed \(Fmt.int(removed)))")
+      let (result, removed) = try data(a.span("EXPR")) { () throws(DataError) in
+        try t.filtered(where: e, tableName: name)
+      }
+      let target = try commit(
+        &s, a, input: name, result, step: "filter \(a.source.slice(a.span("EXPR") ?? 0..<0))")
+      return .text(
+        "\(target): kept \(Fmt.int(result.rowCount)) of \(Fmt.count(t.rowCount, "row")) (removed \(Fmt.int(removed)))"
+      )
     })
 
   static let kcore = Command(
     name: "kcore", group: .clean,
-    summary: "Keep users and items with at least k interactions, repeated until stable",
+    summary: "Keep users and items with at least k interactions (k-core)",
     params: [Param("TABLE", .table)],
     options: [
       Option("user", .column, default: "user", "the user column"),
@@ -171,7 +189,9 @@ enum CleanCommands {
       Option("min-user", .int(min: 1, max: nil), default: "5", "fewest interactions a user keeps"),
       Option("min-item", .int(min: 1, max: nil), default: "5", "fewest interactions an item keeps"), asOption,
     ],
-    examples: ["kcore events min-user=5 min-item=5", "kcore ratings user=user item=item min-user=10 min-item=10"],
+    examples: [
+      "kcore events min-user=5 min-item=5", "kcore ratings user=user item=item min-user=10 min-item=10",
+    ],
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("TABLE") ?? ""
       let t = try s.entry(name).table
@@ -179,7 +199,8 @@ enum CleanCommands {
       let item = a.text("item") ?? "item"
       for (role, col) in [("user", user), ("item", item)] where t.index(of: col) == nil {
         throw NotebookError(
-          .unknownColumn, "table '\(name)' has no column '\(col)' for the \(role)s", span: a.span(role) ?? a.span("TABLE"),
+          .unknownColumn, "table '\(name)' has no column '\(col)' for the \(role)s",
+          span: a.span(role) ?? a.span("TABLE"),
           hint: "name it with \(role)=COLUMN")
       }
       let (result, r) = try data(a.span("TABLE")) { () throws(DataError) in
@@ -192,8 +213,12 @@ enum CleanCommands {
           TableBlock(
             headers: ["", "before", "after", "removed"], numeric: [false, true, true, true],
             rows: [
-              ["users", Fmt.int(r.usersBefore), Fmt.int(r.usersAfter), Fmt.int(r.usersBefore - r.usersAfter)],
-              ["items", Fmt.int(r.itemsBefore), Fmt.int(r.itemsAfter), Fmt.int(r.itemsBefore - r.itemsAfter)],
+              [
+                "users", Fmt.int(r.usersBefore), Fmt.int(r.usersAfter), Fmt.int(r.usersBefore - r.usersAfter),
+              ],
+              [
+                "items", Fmt.int(r.itemsBefore), Fmt.int(r.itemsAfter), Fmt.int(r.itemsBefore - r.itemsAfter),
+              ],
               ["rows", Fmt.int(r.rowsBefore), Fmt.int(r.rowsAfter), Fmt.int(r.rowsBefore - r.rowsAfter)],
             ])),
       ])

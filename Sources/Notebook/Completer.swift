@@ -33,7 +33,9 @@ public struct Completer: Sendable {
       let verb = commandName(words)
       if let key = optionKey {
         let prefix = key + "="
-        return complete(value: word, option: key, verb: verb, words: words, session: session).map { prefix + $0 }
+        return complete(value: word, option: key, verb: verb, words: words, session: session).map {
+          prefix + $0
+        }
       }
       candidates = completeArgument(word, words: words, verb: verb, session: session)
     }
@@ -46,9 +48,15 @@ public struct Completer: Sendable {
     return commands[words[0]]
   }
 
-  private func completeArgument(_ word: String, words: [String], verb: Command?, session: Session) -> [String] {
+  private func completeArgument(_ word: String, words: [String], verb: Command?, session: Session) -> [String]
+  {
     if words.count == 1, commands.groupsTwoWordVerbs(words[0]) { return commands.subverbs(of: words[0]) }
-    if words[0] == "help" { return commands.verbNames + commands.commands.map(\.name).filter { $0.contains(" ") }.map { String($0.split(separator: " ")[1]) } }
+    if words[0] == "help" {
+      return commands.verbNames
+        + commands.commands.map(\.name).filter { $0.contains(" ") }.map {
+          String($0.split(separator: " ")[1])
+        }
+    }
     guard let verb else { return [] }
     let last = words.last ?? ""
     if ["from", "to"].contains(last) {
@@ -62,14 +70,18 @@ public struct Completer: Sendable {
     } else {
       out += tables
       // A verb that takes TABLE.COLUMN: offer `table.` so the next Tab lists its columns.
-      if verb.params.contains(where: { $0.kind == .column || $0.kind == .newColumn }) { out += tables.map { $0 + "." } }
+      if verb.params.contains(where: { $0.kind == .column || $0.kind == .newColumn }) {
+        out += tables.map { $0 + "." }
+      }
     }
     // Keywords the verb expects next (`from`, `where`, `with`, `on`, `to`).
     for p in verb.params { if case .keyword(let k) = p.kind { out.append(k) } }
     return out
   }
 
-  private func complete(value: String, option: String, verb: Command?, words: [String], session: Session) -> [String] {
+  private func complete(value: String, option: String, verb: Command?, words: [String], session: Session)
+    -> [String]
+  {
     guard let spec = verb?.options.first(where: { $0.name == option }) else { return [] }
     var values: [String]
     switch spec.type {
@@ -105,11 +117,12 @@ public struct Completer: Sendable {
       prefix = partial
     }
     let listed = (try? fm.contentsOfDirectory(atPath: dir.isEmpty ? "." : dir)) ?? []
-    return listed.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted().prefix(200).map {
-      var isDir: ObjCBool = false
-      let full = dir + $0
-      _ = fm.fileExists(atPath: full, isDirectory: &isDir)
-      return isDir.boolValue ? full + "/" : full
-    }
+    return listed.filter { $0.hasPrefix(prefix) && (!$0.hasPrefix(".") || prefix.hasPrefix(".")) }.sorted()
+      .prefix(200).map {
+        var isDir: ObjCBool = false
+        let full = dir + $0
+        _ = fm.fileExists(atPath: full, isDirectory: &isDir)
+        return isDir.boolValue ? full + "/" : full
+      }
   }
 }

@@ -161,7 +161,8 @@ struct ExprParser {
   }
 
   private static let comparisons: [String: Expr.BinaryOp] = [
-    "==": .equal, "=": .equal, "!=": .notEqual, "<": .less, "<=": .lessEqual, ">": .greater, ">=": .greaterEqual,
+    "==": .equal, "=": .equal, "!=": .notEqual, "<": .less, "<=": .lessEqual, ">": .greater,
+    ">=": .greaterEqual,
   ]
 
   private mutating func parseComparison() throws(NotebookError) -> Expr {
@@ -188,7 +189,9 @@ struct ExprParser {
         let (_, close) = advance()
         let span = l.span.lowerBound..<close.upperBound
         var e: Expr = .binary(.equal, l, alternatives[0], span: span)
-        for a in alternatives.dropFirst() { e = .binary(.or, e, .binary(.equal, l, a, span: span), span: span) }
+        for a in alternatives.dropFirst() {
+          e = .binary(.or, e, .binary(.equal, l, a, span: span), span: span)
+        }
         return e
       }
     }
@@ -220,7 +223,9 @@ struct ExprParser {
     if case .op("-") = peek {
       let (_, s) = advance()
       let e = try parseUnary()
-      if case .literal(.int(let v), let ls) = e { return .literal(.int(-v), span: s.lowerBound..<ls.upperBound) }
+      if case .literal(.int(let v), let ls) = e {
+        return .literal(.int(-v), span: s.lowerBound..<ls.upperBound)
+      }
       if case .literal(.double(let v), let ls) = e {
         return .literal(.double(-v), span: s.lowerBound..<ls.upperBound)
       }

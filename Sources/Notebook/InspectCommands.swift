@@ -18,7 +18,8 @@ enum InspectCommands {
       let name = a.text("TABLE") ?? ""
       var t = try s.entry(name).table
       if let cols = a.list("columns") {
-        t = try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols) }
+        t = try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols)
+        }
       }
       let n = a.int("rows") ?? 10
       let offset = min(a.int("offset") ?? 0, t.rowCount)
@@ -28,9 +29,13 @@ enum InspectCommands {
       var footer: String?
       let shown = end - offset
       if shown < t.rowCount {
-        footer = "\(Fmt.int(shown)) of \(Fmt.count(t.rowCount, "row"))" + (offset > 0 ? " from row \(Fmt.int(offset))" : "")
+        footer =
+          "\(Fmt.int(shown)) of \(Fmt.count(t.rowCount, "row"))"
+          + (offset > 0 ? " from row \(Fmt.int(offset))" : "")
       }
-      return CellOutput([.table(TableBlock(headers: t.columnNames, numeric: numeric, rows: rows, footer: footer))])
+      return CellOutput([
+        .table(TableBlock(headers: t.columnNames, numeric: numeric, rows: rows, footer: footer))
+      ])
     })
 
   static let schema = Command(
@@ -47,13 +52,16 @@ enum InspectCommands {
       }
       return CellOutput([
         .text("\(name): \(t.shapeText)"),
-        .table(TableBlock(headers: ["column", "type", "missing", "example"], numeric: [false, false, true, false], rows: rows)),
+        .table(
+          TableBlock(
+            headers: ["column", "type", "missing", "example"], numeric: [false, false, true, false],
+            rows: rows)),
       ])
     })
 
   static let describe = Command(
     name: "describe", group: .inspect,
-    summary: "Per-column statistics: type, count, missing, distinct, min, max, mean, std, most frequent",
+    summary: "Profile every column: counts, range, mean, std, top values",
     params: [Param("TABLE", .table)], options: [Option("columns", .columns, "only these columns")],
     examples: ["describe events", "describe events columns=rating,ts"],
     mutates: false,
@@ -61,7 +69,8 @@ enum InspectCommands {
       let name = a.text("TABLE") ?? ""
       var t = try s.entry(name).table
       if let cols = a.list("columns") {
-        t = try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols) }
+        t = try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols)
+        }
       }
       let summaries = t.describe()
       var rows: [[String]] = []
@@ -70,7 +79,8 @@ enum InspectCommands {
         let num: (Double?) -> String = { $0.map(Fmt.stat) ?? "" }
         let val: (Value?) -> String = { v in v.map { $0.number.map(Fmt.stat) ?? Fmt.cell($0) } ?? "" }
         rows.append([
-          d.name, d.type.rawValue, Fmt.int(d.count), Fmt.int(d.missing), Fmt.int(d.distinct), val(d.min), val(d.max),
+          d.name, d.type.rawValue, Fmt.int(d.count), Fmt.int(d.missing), Fmt.int(d.distinct), val(d.min),
+          val(d.max),
           num(d.mean), num(d.std),
         ])
         frequent.append([d.name] + d.top.prefix(3).map { "\(Fmt.cell($0.value)) (\(Fmt.int($0.count)))" })

@@ -14,7 +14,7 @@ enum LoadCommands {
 
   static let load = Command(
     name: "load", group: .load,
-    summary: "Load a table from a CSV/TSV file, a MovieLens file or a built-in sample",
+    summary: "Load a table from CSV/TSV, MovieLens files or a sample",
     details: """
       Files: RFC 4180 CSV (quoted fields, "" escapes), or any separator; column types
       are inferred (int, double, string; empty fields are missing). MovieLens ml-100k
@@ -79,7 +79,9 @@ enum LoadCommands {
       return out
     })
 
-  static func loadSample(_ path: String, _ a: Arguments, _ s: Session, span: Range<Int>?) throws(NotebookError) -> Table {
+  static func loadSample(_ path: String, _ a: Arguments, _ s: Session, span: Range<Int>?)
+    throws(NotebookError) -> Table
+  {
     guard samples.contains(path) else {
       throw NotebookError(
         .io, "unknown sample '\(path)'", span: span,
@@ -105,7 +107,9 @@ enum LoadCommands {
     }
   }
 
-  static func loadFile(_ path: String, _ a: Arguments, _ ctx: CellContext) throws(NotebookError) -> (Table, LoadReport) {
+  static func loadFile(_ path: String, _ a: Arguments, _ ctx: CellContext) throws(NotebookError) -> (
+    Table, LoadReport
+  ) {
     var isDir: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDir) else {
       let dir = (path as NSString).deletingLastPathComponent
@@ -138,7 +142,8 @@ enum LoadCommands {
         if format == "movielens", MovieLens.kind(ofPath: path) == nil {
           throw NotebookError(
             .io, "'\(path)' is not a MovieLens file name I know", span: a.span("PATH"),
-            hint: "u.data, u.item, u.user, ua.base, ua.test, u1.base ... or ratings.dat, movies.dat, users.dat")
+            hint:
+              "u.data, u.item, u.user, ua.base, ua.test, u1.base ... or ratings.dat, movies.dat, users.dat")
         }
         return try MovieLens.read(path: path, progress: progress)
       }
@@ -166,7 +171,8 @@ enum LoadCommands {
           let parts = spec.split(separator: ":", maxSplits: 1).map(String.init)
           guard parts.count == 2, let t = ColumnType(rawValue: parts[1]) else {
             throw NotebookError(
-              .badValue, "types: expected COLUMN:TYPE (int, double or string), found '\(spec)'", span: a.span("types"))
+              .badValue, "types: expected COLUMN:TYPE (int, double or string), found '\(spec)'",
+              span: a.span("types"))
           }
           o.types[parts[0]] = t
         }

@@ -55,8 +55,10 @@ public enum Diagnostic {
   /// - Parameters:
   ///   - origin: how to name where the cell is: `"cell 3"` at the prompt, `"tutorial.recbook"` for a file.
   ///   - fileStyle: `FILE:LINE:COL:` (compilers' style) instead of `origin, line L, col C:`.
-  public static func render(_ error: NotebookError, in source: CellSource, origin: String? = nil,
-                            fileStyle: Bool = false) -> [String] {
+  public static func render(
+    _ error: NotebookError, in source: CellSource, origin: String? = nil,
+    fileStyle: Bool = false
+  ) -> [String] {
     var out: [String] = []
     let where_: String
     if let span = error.span {
@@ -82,13 +84,17 @@ public enum Diagnostic {
       if line.count > window {
         let chars = Array(line)
         let lo = max(0, min(col - 1 - window / 2, chars.count - window))
-        line = (lo > 0 ? "…" : "") + String(chars[lo..<min(chars.count, lo + window)]) + (lo + window < chars.count ? "…" : "")
+        line =
+          (lo > 0 ? "…" : "") + String(chars[lo..<min(chars.count, lo + window)])
+          + (lo + window < chars.count ? "…" : "")
         caretCol = col - lo + (lo > 0 ? 1 : 0)
       }
       let lineEnd = li + 1 < source.lineStarts.count ? source.lineStarts[li + 1] : source.characters.count
       let width = max(1, min(span.upperBound, lineEnd) - span.lowerBound)
       out.append("  " + line.replacingTabs())
-      out.append("  " + String(repeating: " ", count: max(0, caretCol - 1)) + "^" + String(repeating: "~", count: min(width, 60) - 1))
+      out.append(
+        "  " + String(repeating: " ", count: max(0, caretCol - 1)) + "^"
+          + String(repeating: "~", count: min(width, 60) - 1))
     }
     if let hint = error.hint {
       for h in hint.split(separator: "\n", omittingEmptySubsequences: false) { out.append("  " + h) }

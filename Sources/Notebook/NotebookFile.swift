@@ -115,7 +115,8 @@ public struct NotebookFile: Sendable, Equatable {
   /// rename, so a crash never leaves a truncated notebook.
   public static func writeAtomically(_ text: String, to path: String) throws(NotebookError) {
     let url = URL(fileURLWithPath: path)
-    let tmp = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).tmp-\(getpid())")
+    let tmp = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).tmp-\(getpid())")
     do {
       try Data(text.utf8).write(to: tmp)
       // rename(2) replaces the target atomically: readers see the old file or the new one.

@@ -53,7 +53,9 @@ public struct OutputRenderer: Sendable {
           TextTable.Column(h, alignment: n ? .right : .left)
         }
         let text = TextTable(columns: columns, rows: t.rows, footer: t.footer).render(style)
-        for l in text.split(separator: "\n", omittingEmptySubsequences: false) { lines.append(OutputLine(.stable, String(l))) }
+        for l in text.split(separator: "\n", omittingEmptySubsequences: false) {
+          lines.append(OutputLine(.stable, String(l)))
+        }
       }
     }
     // No trailing blank lines: they would not survive a notebook round trip cleanly.

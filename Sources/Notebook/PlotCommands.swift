@@ -39,7 +39,8 @@ enum PlotCommands {
       guard let (t, c) = a.column("TABLE.COLUMN") else { return CellOutput() }
       let col = try col(s.entry(t).table, c)
       let values = try numbers(col, c, a.span("TABLE.COLUMN"))
-      return lines(Plot.histogram(values: values, bins: a.int("bins") ?? 20, title: "\(t).\(c)", style: style(ctx)))
+      return lines(
+        Plot.histogram(values: values, bins: a.int("bins") ?? 20, title: "\(t).\(c)", style: style(ctx)))
     })
 
   static let bar = Command(
@@ -63,7 +64,7 @@ enum PlotCommands {
 
   static let line = Command(
     name: "plot line", group: .inspect,
-    summary: "Line chart of a value aggregated over a numeric column (one line per group with by=)",
+    summary: "Line chart of rows (or a value) over a numeric column",
     details: """
       Rows are grouped by X; each group's y is agg(y=COL), or the row count.
       With by=COL one line is drawn per value of COL (the 6 most frequent).
@@ -114,7 +115,9 @@ enum PlotCommands {
       }
       let yLabel = ys == nil ? "rows" : "\(agg)(\(a.text("y") ?? ""))"
       return lines(
-        Plot.line(series: series, title: "\(t): \(yLabel) by \(xName)", xLabel: xName, yLabel: yLabel, style: style(ctx)))
+        Plot.line(
+          series: series, title: "\(t): \(yLabel) by \(xName)", xLabel: xName, yLabel: yLabel,
+          style: style(ctx)))
     })
 
   static let scatter = Command(
@@ -123,9 +126,12 @@ enum PlotCommands {
     options: [],
     examples: ["plot scatter items.price items.log_price"], mutates: false,
     run: { s, a, ctx throws(NotebookError) in
-      guard let (t, xName) = a.column("TABLE.X"), let (t2, yName) = a.column("TABLE.Y") else { return CellOutput() }
+      guard let (t, xName) = a.column("TABLE.X"), let (t2, yName) = a.column("TABLE.Y") else {
+        return CellOutput()
+      }
       guard t == t2 else {
-        throw NotebookError(.badValue, "both columns must come from one table ('\(t)' and '\(t2)')", span: a.span("TABLE.Y"))
+        throw NotebookError(
+          .badValue, "both columns must come from one table ('\(t)' and '\(t2)')", span: a.span("TABLE.Y"))
       }
       let table = try s.entry(t).table
       let xs = try numbers(try col(table, xName), xName, a.span("TABLE.X"))
@@ -138,22 +144,29 @@ enum PlotCommands {
           py.append(y)
         }
       }
-      return lines(Plot.scatter(x: px, y: py, title: "\(t): \(yName) vs \(xName)", xLabel: xName, yLabel: yName, style: style(ctx)))
+      return lines(
+        Plot.scatter(
+          x: px, y: py, title: "\(t): \(yName) vs \(xName)", xLabel: xName, yLabel: yName, style: style(ctx)))
     })
 
   static let heatmap = Command(
     name: "plot heatmap", group: .inspect,
-    summary: "Heatmap of row counts (or a value) over two columns, e.g. weekday x hour",
+    summary: "Heatmap of rows (or a value) over two columns",
     params: [Param("TABLE.ROW", .column), Param("TABLE.COLUMN", .column)],
     options: [
       Option("value", .column, "aggregate this column instead of counting rows"),
-      Option("agg", .choice(["count", "sum", "mean"]), default: "count, or mean with value=", "the aggregate"),
+      Option(
+        "agg", .choice(["count", "sum", "mean"]), default: "count, or mean with value=", "the aggregate"),
     ],
     examples: ["plot heatmap events.weekday events.hour"], mutates: false,
     run: { s, a, ctx throws(NotebookError) in
-      guard let (t, rName) = a.column("TABLE.ROW"), let (t2, cName) = a.column("TABLE.COLUMN") else { return CellOutput() }
+      guard let (t, rName) = a.column("TABLE.ROW"), let (t2, cName) = a.column("TABLE.COLUMN") else {
+        return CellOutput()
+      }
       guard t == t2 else {
-        throw NotebookError(.badValue, "both columns must come from one table ('\(t)' and '\(t2)')", span: a.span("TABLE.COLUMN"))
+        throw NotebookError(
+          .badValue, "both columns must come from one table ('\(t)' and '\(t2)')",
+          span: a.span("TABLE.COLUMN"))
       }
       let table = try s.entry(t).table
       let rc = try col(table, rName)
@@ -161,12 +174,15 @@ enum PlotCommands {
       var vs: [Double?]?
       if let v = a.text("value") { vs = try numbers(try col(table, v), v, a.span("value")) }
       let agg = a.text("agg") ?? (vs == nil ? "count" : "mean")
-      if agg != "count", vs == nil { throw NotebookError(.badValue, "agg=\(agg) needs value=COLUMN", span: a.span("agg")) }
+      if agg != "count", vs == nil {
+        throw NotebookError(.badValue, "agg=\(agg) needs value=COLUMN", span: a.span("agg"))
+      }
       let rowKeys = Counting.sortedDistinct(rc)
       let colKeys = Counting.sortedDistinct(cc)
       guard rowKeys.count <= 60, colKeys.count <= 200 else {
         throw NotebookError(
-          .badValue, "too many distinct values for a heatmap (\(rowKeys.count) rows x \(colKeys.count) columns)",
+          .badValue,
+          "too many distinct values for a heatmap (\(rowKeys.count) rows x \(colKeys.count) columns)",
           span: a.span("TABLE.ROW"), hint: "bucket the column first: feature T.b = bucket(x, width)")
       }
       var rIndex: [Value: Int] = [:]

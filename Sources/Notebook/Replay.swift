@@ -58,8 +58,9 @@ public struct Replay: Sendable {
       let expected = cell.output
       if expected.filter(comparable) != actual.filter(comparable) {
         replay.mismatches.append(Mismatch(line: cell.line, expected: expected, actual: actual))
+        cell.output = actual
       }
-      cell.output = actual
+      // A matching cell keeps its recorded timings, so --update does not churn them.
       replay.result.items[index] = .cell(cell)
       onCell?(cell, actual)
     }

@@ -21,10 +21,13 @@ enum SaveCommands {
         } else if text.utf8.count == 1, let b = text.utf8.first, b != 34, b != 10, b != 13 {
           sep = b
         } else {
-          throw NotebookError(.badValue, "sep must be one character other than a quote or newline", span: a.span("sep"))
+          throw NotebookError(
+            .badValue, "sep must be one character other than a quote or newline", span: a.span("sep"))
         }
       }
-      try CleanCommands.data(a.span("PATH")) { () throws(DataError) in try CSVWriter.write(t, to: path, separator: sep) }
+      try CleanCommands.data(a.span("PATH")) { () throws(DataError) in
+        try CSVWriter.write(t, to: path, separator: sep)
+      }
       return .text("wrote \(Fmt.count(t.rowCount, "row")) of \(name) to \(path)")
     })
 
@@ -40,7 +43,8 @@ enum SaveCommands {
       let line = items.count + 1
       let out = "saved \(Fmt.count(s.history.count, "cell")) to \(path)"
       // The save cell records its own output too, so the file replays unchanged.
-      items.append(.cell(NotebookFile.Cell(lines: a.source.lines, line: line, output: [OutputLine(.stable, out)])))
+      items.append(
+        .cell(NotebookFile.Cell(lines: a.source.lines, line: line, output: [OutputLine(.stable, out)])))
       try NotebookFile.writeAtomically(NotebookFile(items: items).text, to: path)
       return .text(out)
     })

@@ -34,7 +34,9 @@ enum SessionCommands {
         return [name, Fmt.int(t.rowCount), Fmt.int(t.columnCount), NumberFormat.bytes(t.byteSize)]
       }
       return CellOutput([
-        .table(TableBlock(headers: ["table", "rows", "columns", "memory"], numeric: [false, true, true, true], rows: rows))
+        .table(
+          TableBlock(
+            headers: ["table", "rows", "columns", "memory"], numeric: [false, true, true, true], rows: rows))
       ])
     })
 
@@ -56,7 +58,7 @@ enum SessionCommands {
     })
 
   static let undo = Command(
-    name: "undo", group: .session, summary: "Restore the session to before the last cell that changed it",
+    name: "undo", group: .session, summary: "Undo the last cell that changed the session",
     params: [], options: [], examples: ["undo"], mutates: false,
     run: { s, _, _ throws(NotebookError) in
       guard let point = s.undoStack.popLast() else {
@@ -81,7 +83,8 @@ enum SessionCommands {
       var lines: [String] = []
       for (i, c) in s.history.enumerated().dropFirst(start) {
         let number = String(i + 1).leftPadded(to: width)
-        lines.append("\(number)  \(c.source.joined(separator: "\n" + String(repeating: " ", count: width + 2)))")
+        lines.append(
+          "\(number)  \(c.source.joined(separator: "\n" + String(repeating: " ", count: width + 2)))")
       }
       return CellOutput([.lines(lines)])
     })
@@ -93,10 +96,12 @@ enum SessionCommands {
       that fails stops the run, and the session stays as it was before `run`
       (cells recorded as expected errors, #!, are passed over).
       """,
-    params: [Param("PATH", .path)], options: [], examples: ["run notebooks/tutorial.recbook"],
+    params: [Param("PATH", .path)], options: [], examples: ["run notebooks/quickstart.recbook"],
     run: { s, a, ctx throws(NotebookError) in
       let path = a.text("PATH") ?? ""
-      guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+      guard let data = FileManager.default.contents(atPath: path),
+        let text = String(data: data, encoding: .utf8)
+      else {
         throw NotebookError(.io, "cannot read notebook '\(path)'", span: a.span("PATH"))
       }
       var runner = Runner(context: ctx)
@@ -134,10 +139,13 @@ enum SessionCommands {
         return CellOutput([.lines(HelpText.verb(c))])
       }
       let subs = table.subverbs(of: topic)
-      if !subs.isEmpty { return CellOutput([.lines(subs.compactMap { table[topic + " " + $0] }.flatMap(HelpText.verb))]) }
+      if !subs.isEmpty {
+        return CellOutput([.lines(subs.compactMap { table[topic + " " + $0] }.flatMap(HelpText.verb))])
+      }
       throw NotebookError(
         .unknownVerb, "no help for '\(topic)'", span: a.span("VERB"),
-        hint: NotebookError.didYouMean(Suggest.closest(to: topic, in: table.verbNames)) ?? "type 'help' for the verbs")
+        hint: NotebookError.didYouMean(Suggest.closest(to: topic, in: table.verbNames))
+          ?? "type 'help' for the verbs")
     })
 }
 
@@ -151,7 +159,9 @@ enum HelpText {
       out.append("")
       out.append(g.rawValue)
       let w = cs.map(\.name.count).max() ?? 0
-      for c in cs { out.append("  " + c.name.padding(toLength: w + 2, withPad: " ", startingAt: 0) + c.summary) }
+      for c in cs {
+        out.append("  " + c.name.padding(toLength: w + 2, withPad: " ", startingAt: 0) + c.summary)
+      }
     }
     return out
   }

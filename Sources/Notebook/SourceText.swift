@@ -45,7 +45,9 @@ public struct CellSource: Sendable, Equatable {
   }
 
   public init(_ text: String, firstLine: Int = 1) {
-    self.init(lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init), firstLine: firstLine)
+    self.init(
+      lines: text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init),
+      firstLine: firstLine)
   }
 
   /// The physical line index (0-based within the cell) and 1-based column of `offset`.

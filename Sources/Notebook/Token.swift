@@ -82,7 +82,8 @@ public enum Lexer {
           guard i + 2 < c.count, c[i + 2] == "{", let close = c[(i + 3)...].firstIndex(of: "}"),
             let code = UInt32(String(c[(i + 3)..<close]), radix: 16), let scalar = Unicode.Scalar(code)
           else {
-            throw NotebookError(.syntax, "invalid unicode escape; write \\u{hex}", span: i..<min(i + 2, c.count))
+            throw NotebookError(
+              .syntax, "invalid unicode escape; write \\u{hex}", span: i..<min(i + 2, c.count))
           }
           out.unicodeScalars.append(scalar)
           i = close + 1

@@ -16,12 +16,15 @@ enum TransformCommands {
       """,
     params: [Param("TABLE.COLUMN", .column)],
     options: [
-      Option("method", .choice(Table.NormalizeMethod.allCases.map(\.rawValue)), default: "minmax", "how to rescale"),
+      Option(
+        "method", .choice(Table.NormalizeMethod.allCases.map(\.rawValue)), default: "minmax", "how to rescale"
+      ),
       Option("by", .column, "the group column (user-mean needs it)"),
       Option("into", .string, "write to a new column instead of replacing"), CleanCommands.asOption,
     ],
     examples: [
-      "normalize events.rating method=minmax", "normalize events.rating method=user-mean by=user into=rating_c",
+      "normalize events.rating method=minmax",
+      "normalize events.rating method=user-mean by=user into=rating_c",
     ],
     run: { s, a, _ throws(NotebookError) in
       guard let (name, col) = a.column("TABLE.COLUMN") else { return CellOutput() }
@@ -36,7 +39,8 @@ enum TransformCommands {
       let (result, report) = try CleanCommands.data(a.span("TABLE.COLUMN")) { () throws(DataError) in
         try t.normalized(col, method: method, by: a.text("by"), into: into)
       }
-      let target = try CleanCommands.commit(&s, a, input: name, result, step: "normalize \(col) \(method.rawValue)")
+      let target = try CleanCommands.commit(
+        &s, a, input: name, result, step: "normalize \(col) \(method.rawValue)")
       return .text("\(target).\(into ?? col): \(summary(report))")
     })
 
@@ -50,7 +54,8 @@ enum TransformCommands {
     case .zscore:
       return "zscore\(per): mean \(Fmt.short(p.mean)), std \(Fmt.short(p.std))"
     case .log1p:
-      return "log1p: [\(Fmt.short(p.min)), \(Fmt.short(p.max))] -> [\(Fmt.short(log1p(p.min))), \(Fmt.short(log1p(p.max)))]"
+      return
+        "log1p: [\(Fmt.short(p.min)), \(Fmt.short(p.max))] -> [\(Fmt.short(log1p(p.min))), \(Fmt.short(log1p(p.max)))]"
     case .sum:
       return "sum: divided by the total \(Fmt.short(p.total))"
     case .userMean:
@@ -76,10 +81,13 @@ enum TransformCommands {
     run: { s, a, _ throws(NotebookError) in
       guard let (name, col) = a.column("TABLE.NEW"), let e = a.expression("EXPR") else { return CellOutput() }
       let t = try s.entry(name).table
-      let column = try CleanCommands.data(a.span("EXPR")) { () throws(DataError) in try t.evaluate(e, tableName: name) }
+      let column = try CleanCommands.data(a.span("EXPR")) { () throws(DataError) in
+        try t.evaluate(e, tableName: name)
+      }
       let replaced = t.index(of: col) != nil
       let result = t.setting(col, to: column)
-      s.setTable(name, TableEntry(table: result, lineage: (s.tables[name]?.lineage ?? []) + ["feature \(col)"]))
+      s.setTable(
+        name, TableEntry(table: result, lineage: (s.tables[name]?.lineage ?? []) + ["feature \(col)"]))
       let missing = column.missingCount
       var line = "\(name).\(col): \(replaced ? "replaced" : "added") (\(column.type.rawValue))"
       if missing > 0 { line += ", \(Fmt.count(missing, "missing value"))" }
@@ -88,7 +96,7 @@ enum TransformCommands {
 
   static let onehot = Command(
     name: "onehot", group: .transform,
-    summary: "One 0/1 column per value of a categorical column (multi-hot with sep=)",
+    summary: "One 0/1 column per value of a category (multi-hot with sep=)",
     params: [Param("TABLE.COLUMN", .column)],
     options: [
       Option("sep", .string, "split values on this separator for multi-hot (e.g. \"|\")"),
@@ -102,7 +110,8 @@ enum TransformCommands {
       let (result, added) = try CleanCommands.data(a.span("TABLE.COLUMN")) { () throws(DataError) in
         try t.oneHot(col, separator: a.text("sep"), top: a.int("top"), prefix: a.text("prefix"))
       }
-      s.setTable(name, TableEntry(table: result, lineage: (s.tables[name]?.lineage ?? []) + ["onehot \(col)"]))
+      s.setTable(
+        name, TableEntry(table: result, lineage: (s.tables[name]?.lineage ?? []) + ["onehot \(col)"]))
       let shown = added.prefix(8).joined(separator: ", ") + (added.count > 8 ? ", …" : "")
       return .text("\(name): added \(Fmt.count(added.count, "column")): \(shown)")
     })
@@ -114,7 +123,8 @@ enum TransformCommands {
       The key must be unique in OTHER. Clashing column names get the suffix _OTHER.
       """,
     params: [
-      Param("TABLE", .table), Param("with", .keyword("with")), Param("OTHER", .table), Param("on", .keyword("on")),
+      Param("TABLE", .table), Param("with", .keyword("with")), Param("OTHER", .table),
+      Param("on", .keyword("on")),
       Param("KEY", .value, help: "the key column (in both tables unless other-key= is given)"),
     ],
     options: [Option("other-key", .string, "the key column's name in OTHER"), CleanCommands.asOption],
@@ -133,8 +143,10 @@ enum TransformCommands {
       }
       if o.index(of: otherKey) == nil {
         throw NotebookError(
-          .unknownColumn, "unknown column '\(otherKey)' in table '\(otherName)'", span: a.span("other-key") ?? a.span("KEY"),
-          hint: NotebookError.didYouMean(Suggest.closest(to: otherKey, in: o.columnNames)) ?? "name it with other-key=COLUMN")
+          .unknownColumn, "unknown column '\(otherKey)' in table '\(otherName)'",
+          span: a.span("other-key") ?? a.span("KEY"),
+          hint: NotebookError.didYouMean(Suggest.closest(to: otherKey, in: o.columnNames))
+            ?? "name it with other-key=COLUMN")
       }
       let (result, matched) = try CleanCommands.data(a.span("KEY")) { () throws(DataError) in
         try t.leftJoin(o, on: key, otherKey: otherKey, otherName: otherName)

@@ -21,7 +21,9 @@ public struct Column: Sendable, Equatable {
   public init(_ storage: Storage) { self.storage = storage }
   public init(ints: [Int]) { storage = .int(ints) }
   public init(doubles: [Double]) { storage = .double(doubles) }
-  public init(codes: [Int32], dictionary: [String]) { storage = .string(codes: codes, dictionary: dictionary) }
+  public init(codes: [Int32], dictionary: [String]) {
+    storage = .string(codes: codes, dictionary: dictionary)
+  }
 
   /// Equal values in equal order; missing equals missing (a NaN double is missing,
   /// so the synthesized `==`, under which NaN != NaN, would call a column unequal to its copy).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One cell of a ``Table``: an integer, a decimal, a string, or missing.
 ///
 /// Values are what expressions compute with and what row-wise code reads; the
@@ -49,4 +51,3 @@ public enum ColumnType: String, Sendable, CaseIterable, Equatable {
 #elseif canImport(Darwin)
   import Darwin
 #endif
-import Foundation

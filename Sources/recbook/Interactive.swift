@@ -68,12 +68,14 @@ struct REPL {
     context.unicode = Terminal.unicode
     context.color = Terminal.useColor
     context.isCancelled = { Interrupt.isSet }
-    let display = ProgressDisplay(style: RenderStyle(width: Terminal.width, unicode: Terminal.unicode, color: false))
+    let display = ProgressDisplay(
+      style: RenderStyle(width: Terminal.width, unicode: Terminal.unicode, color: false))
     context.progress = { display.report($0) }
     var runner = Runner(context: context)
     try? FileManager.default.createDirectory(
       atPath: (autosavePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-    Terminal.writeOut("Recbook \(RecbookVersion.current): type 'help' for the verbs, Tab to complete, Ctrl-D to quit.\n")
+    Terminal.writeOut(
+      "Recbook \(RecbookVersion.current): type 'help' for the verbs, Tab to complete, Ctrl-D to quit.\n")
     var pending: [String] = []
     var cellNumber = 0
     while true {
@@ -106,7 +108,9 @@ struct REPL {
         autosave(runner.session)
       case .failure(let e):
         let rendered = Diagnostic.render(e, in: CellSource(lines: lines), origin: "cell \(cellNumber)")
-        Terminal.writeErr(Terminal.red(rendered.first ?? "") + "\n" + rendered.dropFirst().joined(separator: "\n") + (rendered.count > 1 ? "\n" : ""))
+        Terminal.writeErr(
+          Terminal.red(rendered.first ?? "") + "\n" + rendered.dropFirst().joined(separator: "\n")
+            + (rendered.count > 1 ? "\n" : ""))
       }
     }
   }

@@ -36,7 +36,9 @@ final class LineEditor: @unchecked Sendable {
           editor.matches = editor.completer.complete(line: prefix, session: editor.session)
           editor.matchIndex = 0
           // No space after a completion that continues (`key=`, `table.`, `folder/`).
-          if editor.matches.count == 1, let m = editor.matches.first, m.hasSuffix("=") || m.hasSuffix(".") || m.hasSuffix("/") {
+          if editor.matches.count == 1, let m = editor.matches.first,
+            m.hasSuffix("=") || m.hasSuffix(".") || m.hasSuffix("/")
+          {
             rl_completion_suppress_append = 1
           }
         }
@@ -90,7 +92,9 @@ final class LineEditor: @unchecked Sendable {
     var out: [String] = []
     let count = Int(history_length)
     for i in max(0, count - n)..<count {
-      if let e = history_get(Int32(i) + history_base), let l = e.pointee.line { out.append(String(cString: l)) }
+      if let e = history_get(Int32(i) + history_base), let l = e.pointee.line {
+        out.append(String(cString: l))
+      }
     }
     return out
   }

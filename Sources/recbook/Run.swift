@@ -54,8 +54,12 @@ struct Run: ParsableCommand {
         if replay.mismatches.isEmpty {
           if !quiet { Terminal.writeOut("\(file): \(replay.cellsRun) cells, all outputs match\n") }
         } else {
-          Terminal.writeOut(UnifiedDiff.make(old: text, new: newText, oldName: "\(file) (recorded)", newName: "\(file) (replayed)"))
-          Terminal.writeErr("\(file): \(replay.mismatches.count) of \(replay.cellsRun) cells differ (first at line \(replay.mismatches[0].line))\n")
+          Terminal.writeOut(
+            UnifiedDiff.make(
+              old: text, new: newText, oldName: "\(file) (recorded)", newName: "\(file) (replayed)"))
+          Terminal.writeErr(
+            "\(file): \(replay.mismatches.count) of \(replay.cellsRun) cells differ (first at line \(replay.mismatches[0].line))\n"
+          )
           failed = true
         }
       } else if update {

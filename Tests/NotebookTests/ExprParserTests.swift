@@ -14,7 +14,8 @@ import Testing
     case .unary(let op, let x, _): return "(\(op.rawValue) \(show(x)))"
     case .binary(let op, let l, let r, _): return "(\(show(l)) \(op.rawValue) \(show(r)))"
     case .call(let f, let args, _): return "\(f)(\(args.map(show).joined(separator: ", ")))"
-    case .grouped(let f, let args, let by, _): return "\(f)(\(args.map(show).joined(separator: ", "))) by \(by.joined(separator: ","))"
+    case .grouped(let f, let args, let by, _):
+      return "\(f)(\(args.map(show).joined(separator: ", "))) by \(by.joined(separator: ","))"
     }
   }
 

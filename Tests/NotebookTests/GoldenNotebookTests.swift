@@ -27,7 +27,9 @@ import Testing
   @Test(arguments: files)
   func replaysToItsRecording(_ file: String) throws {
     let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
-    if Self.needsMovieLens(text) && !FileManager.default.fileExists(atPath: Self.root.path + "/../shared/data/ml-100k/u.data") {
+    if Self.needsMovieLens(text)
+      && !FileManager.default.fileExists(atPath: Self.root.path + "/../shared/data/ml-100k/u.data")
+    {
       print("skipping \(file): MovieLens 100K not found at ../shared/data/ml-100k")
       return
     }
@@ -37,7 +39,8 @@ import Testing
     for m in r.mismatches {
       let diff = UnifiedDiff.make(
         old: m.expected.map(NotebookFile.format).joined(separator: "\n"),
-        new: m.actual.map(NotebookFile.format).joined(separator: "\n"), oldName: "recorded", newName: "replayed")
+        new: m.actual.map(NotebookFile.format).joined(separator: "\n"), oldName: "recorded",
+        newName: "replayed")
       Issue.record("\(file):\(m.line): output differs\n\(diff)")
     }
     #expect(r.cellsRun > 0)

@@ -13,6 +13,9 @@ import Testing
       "load events from sample:shop users=80 items=40 events=1500",
       "load users from sample:shop/users users=80 items=40 events=1500",
       "load items from sample:shop/items users=80 items=40 events=1500",
+      // Columns the examples of later verbs use, as the tutorial makes them.
+      "feature events.hour = hour(ts)", "feature events.weekday = weekday(ts)",
+      "normalize items.price method=log1p into=log_price",
     ] {
       _ = r.run(cell)
     }
@@ -39,7 +42,8 @@ import Testing
     case .success(let lines): #expect(!lines.isEmpty, "\(example) printed nothing")
     case .empty: Issue.record("\(example) is not a cell")
     case .failure(let e):
-      Issue.record("\(example) failed: \(Diagnostic.render(e, in: CellSource(example)).joined(separator: "\n"))")
+      Issue.record(
+        "\(example) failed: \(Diagnostic.render(e, in: CellSource(example)).joined(separator: "\n"))")
     }
   }
 
@@ -47,6 +51,8 @@ import Testing
     for c in CommandTable.standard.commands {
       #expect(!c.examples.isEmpty, "\(c.name) has no example")
       #expect(!c.summary.isEmpty, "\(c.name) has no summary")
+      #expect(
+        c.name.count + c.summary.count <= 70, "\(c.name): the summary is too long for an 80-column help list")
       #expect(c.examples.allSatisfy { $0.hasPrefix(c.name) }, "\(c.name): an example uses another verb")
     }
   }

@@ -18,7 +18,10 @@ import Testing
     #expect(
       try kinds("load r from ../data/u.data sep=, header=true # note")
         == ["w:load", "w:r", "w:from", "w:../data/u.data", "w:sep", "=", ",", "w:header", "=", "w:true"])
-    #expect(try kinds("dedupe events by=user,item") == ["w:dedupe", "w:events", "w:by", "=", "w:user", ",", "w:item"])
+    #expect(
+      try kinds("dedupe events by=user,item") == [
+        "w:dedupe", "w:events", "w:by", "=", "w:user", ",", "w:item",
+      ])
     #expect(try kinds("kcore t min-user=5") == ["w:kcore", "w:t", "w:min-user", "=", "w:5"])
   }
 
@@ -41,7 +44,10 @@ import Testing
   }
 
   @Test func unterminatedString() {
-    #expect(throws: NotebookError(.syntax, "unterminated string", span: 5..<11, hint: "close it with a double quote (\")")) {
+    #expect(
+      throws: NotebookError(
+        .syntax, "unterminated string", span: 5..<11, hint: "close it with a double quote (\")")
+    ) {
       try Lexer.tokenize(CellSource(#"load "abc d"#))
     }
   }

@@ -27,7 +27,8 @@ import Testing
     #expect(nb.cells[0].line == 2)
     #expect(nb.cells[1].lines == ["load t \\", "  from sample:shop"])
     #expect(nb.cells[1].line == 5)
-    #expect(nb.cells[1].output == [OutputLine(.stable, "t: 10 rows"), OutputLine(.volatile, "loaded in 0.01 s")])
+    #expect(
+      nb.cells[1].output == [OutputLine(.stable, "t: 10 rows"), OutputLine(.volatile, "loaded in 0.01 s")])
     #expect(nb.cells[2].output.allSatisfy { $0.kind == .error })
     #expect(nb.cells[2].output.count == 3)
   }
@@ -53,7 +54,9 @@ import Testing
     try NotebookFile.writeAtomically("one\n", to: path)
     try NotebookFile.writeAtomically("two\n", to: path)
     #expect(try String(contentsOfFile: path, encoding: .utf8) == "two\n")
-    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains("tmp") }
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter {
+      $0.contains("tmp")
+    }
     #expect(leftovers.isEmpty)
   }
 }

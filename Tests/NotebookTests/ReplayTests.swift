@@ -74,7 +74,8 @@ import Testing
     let path = TestPaths.temp().appendingPathComponent("s.recbook").path
     var runner = Runner()
     for cell in [
-      "seed 5", "load t from sample:shop/items items=30", "feature t.cheap = price < 50", "show t rows=3 columns=item,cheap",
+      "seed 5", "load t from sample:shop/items items=30", "feature t.cheap = price < 50",
+      "show t rows=3 columns=item,cheap",
       "save notebook \(path)",
     ] {
       guard case .success = runner.run(cell) else {

@@ -17,7 +17,8 @@ enum CLI {
   /// Runs `recbook args` with `input` on stdin (not a TTY), in the repository root.
   /// Input and output go through temporary files rather than pipes, so that no
   /// process started meanwhile by another test can inherit a pipe and hold it open.
-  static func run(_ args: [String], input: String = "", environment: [String: String] = [:]) throws -> Result {
+  static func run(_ args: [String], input: String = "", environment: [String: String] = [:]) throws -> Result
+  {
     let dir = TestPaths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let inURL = dir.appendingPathComponent("in")
@@ -56,7 +57,8 @@ enum CLI {
   /// starts (the tmux server) would inherit a pipe and keep it open forever.
   @discardableResult
   static func sh(_ command: String) throws -> String {
-    let file = FileManager.default.temporaryDirectory.appendingPathComponent("recbook-sh-\(UUID().uuidString)")
+    let file = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "recbook-sh-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: file) }
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/bin/sh")

@@ -36,11 +36,13 @@ import Testing
   @Test func checkFailsWithADiffAndUpdateRestores() throws {
     let dir = TestPaths.temporaryDirectory()
     let file = dir.appendingPathComponent("n.recbook").path
-    let original = "seed 3\n#> seed 3\nload t from sample:shop/items items=20\n#> t: 20 rows x 6 columns\n#~ 1 s\n"
+    let original =
+      "seed 3\n#> seed 3\nload t from sample:shop/items items=20\n#> t: 20 rows x 6 columns\n#~ 1 s\n"
     try original.write(toFile: file, atomically: true, encoding: .utf8)
     #expect(try CLI.run(["run", file, "--check"]).status == 0)
 
-    try original.replacingOccurrences(of: "20 rows", with: "21 rows").write(toFile: file, atomically: true, encoding: .utf8)
+    try original.replacingOccurrences(of: "20 rows", with: "21 rows").write(
+      toFile: file, atomically: true, encoding: .utf8)
     let bad = try CLI.run(["run", file, "--check"])
     #expect(bad.status == 1)
     #expect(bad.stdout.contains("\n-#> t: 21 rows x 6 columns\n"))

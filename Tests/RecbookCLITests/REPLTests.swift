@@ -57,12 +57,15 @@ import Testing
     try keys("'ev' Tab")
     _ = try waitFor(5, "column completion") { $0.contains("columns=event") }
     try keys("Enter")
-    _ = try waitFor(5, "the table") { $0.contains("2 of 50,000 rows") && $0.contains("purchase") || $0.contains("view") }
+    _ = try waitFor(5, "the table") {
+      $0.contains("2 of 50,000 rows") && $0.contains("purchase") || $0.contains("view")
+    }
 
     // Up recalls the previous line.
     try keys("Up")
     _ = try waitFor(5, "history recall") { s in
-      s.split(separator: "\n").last { $0.hasPrefix("recbook>") }?.contains("show events rows=2 columns=event") == true
+      s.split(separator: "\n").last { $0.hasPrefix("recbook>") }?.contains("show events rows=2 columns=event")
+        == true
     }
     try keys("C-u")
 
@@ -75,17 +78,23 @@ import Testing
     try keys("'load big from \(csv)' Enter")
     usleep(150_000)
     try keys("C-c")
-    _ = try waitFor(20, "the interrupted load") { prompts($0) > before && ($0.contains("cancelled") || $0.contains("interrupted")) }
+    _ = try waitFor(20, "the interrupted load") {
+      prompts($0) > before && ($0.contains("cancelled") || $0.contains("interrupted"))
+    }
     try keys("'tables' Enter")
     let s = try waitFor(10, "tables") { $0.contains("table ") && $0.contains("events") }
     #expect(s.contains("cancelled"), "the load should have been interrupted")
-    #expect(!s.split(separator: "\n").contains { $0.hasPrefix("big ") }, "the interrupted load must not create the table")
+    #expect(
+      !s.split(separator: "\n").contains { $0.hasPrefix("big ") },
+      "the interrupted load must not create the table")
     #expect(!s.contains("removed"), "the discarded dedupe line must not have run")
 
     // Ctrl-D exits; the history was saved.
     try keys("C-d")
     let deadline = Date().addingTimeInterval(5)
-    while Date() < deadline, (try? tmux("has-session -t \(session) 2>&1")) != nil, try tmux("list-sessions 2>/dev/null").contains(session) {
+    while Date() < deadline, (try? tmux("has-session -t \(session) 2>&1")) != nil,
+      try tmux("list-sessions 2>/dev/null").contains(session)
+    {
       usleep(50_000)
     }
     #expect(!(try tmux("list-sessions 2>/dev/null")).contains(session), "Ctrl-D should end the REPL")

@@ -23,7 +23,8 @@ public enum TestPaths {
 
   /// A fresh temporary directory.
   public static func temporaryDirectory() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("recbook-test-\(UUID().uuidString)")
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "recbook-test-\(UUID().uuidString)")
     try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
   }
@@ -49,7 +50,8 @@ public enum RandomTables {
       tags.append(g.nextInt(below: 8) == 0 ? nil : ["a", "b", "c", "d"][g.nextInt(below: 4)])
     }
     return Table(columns: [
-      ("user", Column(ints: u)), ("item", Column(ints: i)), ("rating", Column(doubles: r)), ("tag", Column(strings: tags)),
+      ("user", Column(ints: u)), ("item", Column(ints: i)), ("rating", Column(doubles: r)),
+      ("tag", Column(strings: tags)),
     ])
   }
 }

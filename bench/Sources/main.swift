@@ -13,7 +13,10 @@
 #endif
 
 let benchmarks: [(name: String, synopsis: String)] = [
-  ("csv-load", "csv-load [--rows N] [--dir D] [--threads T]: load D/ratings_N.csv once, print time and peak RSS"),
+  (
+    "csv-load",
+    "csv-load [--rows N] [--dir D] [--threads T]: load D/ratings_N.csv once, print time and peak RSS"
+  ),
   ("ops", "ops [rows]: dedupe, kcore, normalize, feature and filter on a synthetic table (default 10M rows)"),
   ("nn", "nn [--threads N] [--steps N] [--only ...]: NeuMF and GRU4Rec training steps, dense kernels"),
 ]
