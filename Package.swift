@@ -44,7 +44,7 @@ let package = Package(
     .target(name: "TestSupport", dependencies: ["RecData", "Notebook"], path: "Tests/TestSupport"),
     .testTarget(name: "RecDataTests", dependencies: ["RecData", "TestSupport"]),
     .testTarget(name: "RecTermTests", dependencies: ["RecTerm", "RecData"], exclude: ["Golden"]),
-    .testTarget(name: "NotebookTests", dependencies: ["Notebook", "RecData", "TestSupport"]),
+    .testTarget(name: "NotebookTests", dependencies: ["Notebook", "RecData", "RecTerm", "TestSupport"]),
     .testTarget(name: "RecbookCLITests", dependencies: ["TestSupport"]),
     .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"], exclude: ["reference"]),
   ]

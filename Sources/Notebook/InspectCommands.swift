@@ -4,6 +4,14 @@ import RecData
 enum InspectCommands {
   static let all: [Command] = [show, schema, describe]
 
+  /// The cell's table, narrowed to `columns=` when given.
+  static func selectedTable(_ s: Session, _ a: Arguments) throws(NotebookError) -> Table {
+    let t = try s.entry(a.text("TABLE") ?? "").table
+    guard let cols = a.list("columns") else { return t }
+    return try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols)
+    }
+  }
+
   static let show = Command(
     name: "show", group: .inspect, summary: "Show the first rows of a table",
     params: [Param("TABLE", .table)],
@@ -15,12 +23,7 @@ enum InspectCommands {
     examples: ["show events", "show events rows=5 columns=user,item,event"],
     mutates: false,
     run: { s, a, _ throws(NotebookError) in
-      let name = a.text("TABLE") ?? ""
-      var t = try s.entry(name).table
-      if let cols = a.list("columns") {
-        t = try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols)
-        }
-      }
+      let t = try selectedTable(s, a)
       let n = a.int("rows") ?? 10
       let offset = min(a.int("offset") ?? 0, t.rowCount)
       let end = min(t.rowCount, offset + n)
@@ -66,12 +69,7 @@ enum InspectCommands {
     examples: ["describe events", "describe events columns=rating,ts"],
     mutates: false,
     run: { s, a, _ throws(NotebookError) in
-      let name = a.text("TABLE") ?? ""
-      var t = try s.entry(name).table
-      if let cols = a.list("columns") {
-        t = try CleanCommands.data(a.span("columns")) { () throws(DataError) in try t.selecting(columns: cols)
-        }
-      }
+      let t = try selectedTable(s, a)
       let summaries = t.describe()
       var rows: [[String]] = []
       var frequent: [[String]] = []

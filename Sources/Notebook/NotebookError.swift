@@ -57,7 +57,7 @@ public enum Diagnostic {
   ///   - fileStyle: `FILE:LINE:COL:` (compilers' style) instead of `origin, line L, col C:`.
   public static func render(
     _ error: NotebookError, in source: CellSource, origin: String? = nil,
-    fileStyle: Bool = false
+    fileStyle: Bool = false, width: Int = 80
   ) -> [String] {
     var out: [String] = []
     let where_: String
@@ -74,13 +74,14 @@ public enum Diagnostic {
     } else {
       where_ = ""
     }
-    out.append("\(where_)error: \(error.message)")
+    // The message wraps at the width; the source line is shown in a window around the caret.
+    out += OutputRenderer(width: width, unicode: true, color: false).wrap("\(where_)error: \(error.message)")
     if let span = error.span {
       let (li, col) = source.position(of: span.lowerBound)
       var line = li < source.lines.count ? source.lines[li] : ""
       // Very long cells (a pasted 10,000-character line): show a window around the caret.
       var caretCol = col
-      let window = 100
+      let window = max(20, width - 6)
       if line.count > window {
         let chars = Array(line)
         let lo = max(0, min(col - 1 - window / 2, chars.count - window))

@@ -104,7 +104,10 @@ enum SessionCommands {
       else {
         throw NotebookError(.io, "cannot read notebook '\(path)'", span: a.span("PATH"))
       }
-      var runner = Runner(context: ctx)
+      // Nested outputs are indented two columns, so they render two columns narrower.
+      var inner = ctx
+      inner.width = max(20, ctx.width - 2)
+      var runner = Runner(context: inner)
       runner.session = s
       var out = CellOutput()
       var ran = 0
@@ -113,7 +116,8 @@ enum SessionCommands {
         case .empty: continue
         case .success(let lines):
           ran += 1
-          out.append(.lines(cell.lines + lines.filter { $0.kind != .volatile }.map { "  " + $0.text }))
+          let body = lines.filter { $0.kind != .volatile }.map { $0.text.isEmpty ? "" : "  " + $0.text }
+          out.append(.lines(cell.lines + body))
         case .failure(let e):
           if cell.output.contains(where: { $0.kind == .error }) { continue }
           let rendered = Diagnostic.render(e, in: cell.source, origin: path, fileStyle: true)

@@ -43,7 +43,9 @@ struct Interactive: ParsableCommand {
         if !text.isEmpty { Terminal.writeOut(text + "\n") }
       case .failure(let e):
         failures += 1
-        Terminal.writeErr(Diagnostic.render(e, in: source, origin: "stdin").joined(separator: "\n") + "\n")
+        Terminal.writeErr(
+          Diagnostic.render(e, in: source, origin: "stdin", width: Terminal.width).joined(separator: "\n")
+            + "\n")
       }
     }
     if failures > 0 { throw ExitCode(1) }
@@ -107,7 +109,8 @@ struct REPL {
         editor.session = runner.session
         autosave(runner.session)
       case .failure(let e):
-        let rendered = Diagnostic.render(e, in: CellSource(lines: lines), origin: "cell \(cellNumber)")
+        let rendered = Diagnostic.render(
+          e, in: CellSource(lines: lines), origin: "cell \(cellNumber)", width: Terminal.width)
         Terminal.writeErr(
           Terminal.red(rendered.first ?? "") + "\n" + rendered.dropFirst().joined(separator: "\n")
             + (rendered.count > 1 ? "\n" : ""))

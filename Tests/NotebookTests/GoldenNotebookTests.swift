@@ -1,4 +1,5 @@
 import Foundation
+import RecTerm
 import Testing
 
 @testable import Notebook
@@ -44,5 +45,15 @@ import Testing
       Issue.record("\(file):\(m.line): output differs\n\(diff)")
     }
     #expect(r.cellsRun > 0)
+  }
+
+  /// Notebooks render at 80 columns: no recorded output line is wider.
+  @Test(arguments: files)
+  func outputsFitEightyColumns(_ file: String) throws {
+    let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
+    for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+    where line.hasPrefix("#> ") || line.hasPrefix("#! ") {
+      #expect(TextWidth.of(String(line.dropFirst(3))) <= 80, "\(file):\(i + 1) is wider than 80 columns")
+    }
   }
 }
