@@ -64,6 +64,7 @@ struct REPL {
   func run() {
     Interrupt.install()
     let editor = LineEditor(historyPath: historyPath)
+    if Terminal.useColor { LineEditor.useColor() }
     LineEditor.shared = editor
     var context = CellContext()
     context.width = Terminal.width
@@ -82,7 +83,7 @@ struct REPL {
     var cellNumber = 0
     while true {
       runner.context.width = Terminal.width
-      let prompt = pending.isEmpty ? LineEditor.primaryPrompt : "   ...> "
+      let prompt = pending.isEmpty ? LineEditor.primaryPrompt : LineEditor.continuationPrompt
       guard let line = editor.readLine(prompt: prompt) else {
         Terminal.writeOut("\n")
         break

@@ -68,7 +68,15 @@ final class LineEditor: @unchecked Sendable {
     read_history(historyPath)
   }
 
-  static let primaryPrompt = "recbook> "
+  /// The prompt; coloured (with readline's \u{1}...\u{2} markers around the escapes, so
+  /// it still measures the cursor right) when colour is on.
+  nonisolated(unsafe) static var primaryPrompt = "recbook> "
+  nonisolated(unsafe) static var continuationPrompt = "   ...> "
+
+  static func useColor() {
+    primaryPrompt = "\u{1}\u{1B}[1;36m\u{2}recbook>\u{1}\u{1B}[0m\u{2} "
+    continuationPrompt = "\u{1}\u{1B}[2m\u{2}   ...>\u{1}\u{1B}[0m\u{2} "
+  }
 
   /// Reads one line; `nil` at end of input (Ctrl-D). After it returns, `discarded` says
   /// whether Ctrl-C threw away what was typed before (continuation lines included).
