@@ -18,6 +18,32 @@ struct ExprParser {
   private var toks: [(Tok, Range<Int>)] = []
   private var pos = 0
   private let endOffset: Int
+  /// How deep parentheses, `not` and unary minus nest; bounded so that a hostile
+  /// line (a megabyte of '(') is an error, not a stack overflow.
+  private var depth = 0
+  static let maximumDepth = 256
+
+  /// Operators in the whole expression; bounded because a long chain `a + a + ...`
+  /// builds a deep tree too, which evaluating (and freeing) walks recursively.
+  private var operators = 0
+  static let maximumOperators = 1_000
+
+  private mutating func countOperator(_ span: Range<Int>) throws(NotebookError) {
+    operators += 1
+    if operators > ExprParser.maximumOperators {
+      throw NotebookError(
+        .syntax, "the expression has more than \(ExprParser.maximumOperators) operators", span: span,
+        hint: "split it over several feature cells")
+    }
+  }
+
+  private mutating func nest(_ span: Range<Int>) throws(NotebookError) {
+    depth += 1
+    if depth > ExprParser.maximumDepth {
+      throw NotebookError(
+        .syntax, "the expression nests deeper than \(ExprParser.maximumDepth) levels", span: span)
+    }
+  }
 
   /// Parses `source.characters[start...]` as one expression that must run to the end of the cell.
   static func parse(_ source: CellSource, from start: Int) throws(NotebookError) -> Expr {
@@ -134,7 +160,7 @@ struct ExprParser {
   private mutating func parseOr() throws(NotebookError) -> Expr {
     var l = try parseAnd()
     while isKeyword("or") {
-      _ = advance()
+      try countOperator(advance().1)
       let r = try parseAnd()
       l = .binary(.or, l, r, span: l.span.lowerBound..<r.span.upperBound)
     }
@@ -144,7 +170,7 @@ struct ExprParser {
   private mutating func parseAnd() throws(NotebookError) -> Expr {
     var l = try parseNot()
     while isKeyword("and") {
-      _ = advance()
+      try countOperator(advance().1)
       let r = try parseNot()
       l = .binary(.and, l, r, span: l.span.lowerBound..<r.span.upperBound)
     }
@@ -154,6 +180,8 @@ struct ExprParser {
   private mutating func parseNot() throws(NotebookError) -> Expr {
     if isKeyword("not") {
       let (_, s) = advance()
+      try nest(s)
+      defer { depth -= 1 }
       let e = try parseNot()
       return .unary(.not, e, span: s.lowerBound..<e.span.upperBound)
     }
@@ -181,6 +209,7 @@ struct ExprParser {
       var alternatives: [Expr] = []
       while true {
         alternatives.append(try parseAdditive())
+        try countOperator(peekSpan)
         if case .comma = peek {
           _ = advance()
           continue
@@ -201,7 +230,7 @@ struct ExprParser {
   private mutating func parseAdditive() throws(NotebookError) -> Expr {
     var l = try parseMultiplicative()
     while case .op(let o) = peek, o == "+" || o == "-" {
-      _ = advance()
+      try countOperator(advance().1)
       let r = try parseMultiplicative()
       l = .binary(o == "+" ? .add : .subtract, l, r, span: l.span.lowerBound..<r.span.upperBound)
     }
@@ -211,7 +240,7 @@ struct ExprParser {
   private mutating func parseMultiplicative() throws(NotebookError) -> Expr {
     var l = try parseUnary()
     while case .op(let o) = peek, o == "*" || o == "/" || o == "%" {
-      _ = advance()
+      try countOperator(advance().1)
       let r = try parseUnary()
       let op: Expr.BinaryOp = o == "*" ? .multiply : o == "/" ? .divide : .modulo
       l = .binary(op, l, r, span: l.span.lowerBound..<r.span.upperBound)
@@ -222,6 +251,8 @@ struct ExprParser {
   private mutating func parseUnary() throws(NotebookError) -> Expr {
     if case .op("-") = peek {
       let (_, s) = advance()
+      try nest(s)
+      defer { depth -= 1 }
       let e = try parseUnary()
       if case .literal(.int(let v), let ls) = e {
         return .literal(.int(-v), span: s.lowerBound..<ls.upperBound)
@@ -240,6 +271,8 @@ struct ExprParser {
     case .number(let v): return .literal(v, span: span)
     case .string(let s): return .literal(.string(s), span: span)
     case .lparen:
+      try nest(span)
+      defer { depth -= 1 }
       let e = try parseOr()
       guard case .rparen = peek else {
         throw NotebookError(.syntax, "expected ')'", span: peekSpan, hint: "the '(' here is not closed")
@@ -258,6 +291,8 @@ struct ExprParser {
       }
       guard case .lparen = peek else { return .column(name, span: span) }
       _ = advance()
+      try nest(span)
+      defer { depth -= 1 }
       var args: [Expr] = []
       if case .rparen = peek {
         _ = advance()

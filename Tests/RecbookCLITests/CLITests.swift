@@ -67,10 +67,19 @@ import Testing
 
   @Test func hostileInputNeverCrashes() throws {
     let long = "show " + String(repeating: "x", count: 10_000)
+    // 1 MB pasted lines: a long sum, and parentheses nested 500,000 deep.
+    let huge = "filter t where " + String(repeating: "rank + ", count: 150_000) + "1"
+    let deep = "filter t where " + String(repeating: "(", count: 500_000) + "1"
+    let deepNot = "filter t where " + String(repeating: "not -", count: 200_000) + "1"
     let binary = String(decoding: (0..<256).map { UInt8($0) }, as: UTF8.self)
-    let r = try CLI.run([], input: long + "\n" + binary + "\n\"\n=\n,\nload\nload x from /dev/null\n")
+    let r = try CLI.run(
+      [],
+      input: "load t from sample:shop/items items=20\n" + long + "\n" + huge + "\n" + deep + "\n" + deepNot
+        + "\n" + binary + "\n\"\n=\n,\nload\nload x from /dev/null\n")
     #expect(r.status == 1)
     #expect(r.stderr.contains("error:"))
     #expect(!r.stderr.contains("Fatal error"))
+    #expect(r.stderr.contains("nests deeper than 256 levels"))
+    #expect(r.stderr.contains("the expression has more than 1000 operators"))
   }
 }
