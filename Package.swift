@@ -18,6 +18,8 @@ let package = Package(
     .target(name: "RecData", exclude: ["README.md"]),
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .target(name: "RecNN", dependencies: ["RecData", "COpenBLAS"], exclude: ["README.md"]),
+    .target(name: "RecEval", dependencies: ["RecData"], exclude: ["README.md"]),
+    .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecNN"], exclude: ["README.md"]),
 
     // MARK: - Rendering
     .target(name: "RecTerm", exclude: ["README.md"]),
@@ -38,7 +40,8 @@ let package = Package(
 
     // MARK: - Benchmarks (not part of the tests)
     .executableTarget(
-      name: "recbook-bench", dependencies: ["RecData", "RecNN", "Notebook"], path: "bench/Sources"),
+      name: "recbook-bench", dependencies: ["RecData", "RecNN", "RecEval", "RecModels", "Notebook"],
+      path: "bench/Sources"),
 
     // MARK: - Tests
     .target(name: "TestSupport", dependencies: ["RecData", "Notebook"], path: "Tests/TestSupport"),
@@ -46,6 +49,8 @@ let package = Package(
     .testTarget(name: "RecTermTests", dependencies: ["RecTerm", "RecData"], exclude: ["Golden"]),
     .testTarget(name: "NotebookTests", dependencies: ["Notebook", "RecData", "RecTerm", "TestSupport"]),
     .testTarget(name: "RecbookCLITests", dependencies: ["TestSupport"]),
+    .testTarget(name: "RecEvalTests", dependencies: ["RecEval", "RecData", "TestSupport"]),
+    .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "TestSupport"]),
     .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"], exclude: ["reference"]),
   ]
 )

@@ -1,0 +1,23 @@
+import RecData
+import RecEval
+
+/// The random baseline: uniform scores in [0, 1), the same for a (seed, user) pair on every
+/// run and every thread count (each user draws from its own stream of the seed).
+public struct RandomModel: Recommender {
+  public var seed: UInt64
+  public private(set) var itemCount: Int = 0
+
+  public init(seed: UInt64) { self.seed = seed }
+
+  public var name: String { "random" }
+
+  public mutating func fit(_ data: Interactions, progress: ((Double) -> Bool)? = nil) throws {
+    itemCount = data.itemCount
+    _ = progress?(1)
+  }
+
+  public func score(user: Int, into scores: inout [Float]) {
+    var g = SeededGenerator(seed: seed, stream: UInt64(user))
+    for i in 0..<scores.count { scores[i] = g.nextFloat() }
+  }
+}

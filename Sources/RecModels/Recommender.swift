@@ -1,0 +1,39 @@
+import RecEval
+
+/// One recommended item with its score.
+public struct ScoredItem: Sendable, Equatable {
+  /// Dense item index (see `Interactions.items` for the raw id).
+  public var item: Int
+  public var score: Float
+  public init(item: Int, score: Float) {
+    self.item = item
+    self.score = score
+  }
+}
+
+/// The protocol every model conforms to (after implicit's `RecommenderBase`): fit on
+/// interaction data, score every item for a user into a buffer, recommend the top k.
+public protocol Recommender: ItemScorer {
+  /// The number of items the model scores (the catalogue of the data it was fitted on).
+  var itemCount: Int { get }
+  /// Fits on `data`; `progress` gets the fraction done and returns `false` to stop.
+  mutating func fit(_ data: Interactions, progress: ((Double) -> Bool)?) throws
+  /// Items most similar to `item`, best first, or `nil` if the model has no notion of it.
+  func similarItems(to item: Int, count: Int) -> [ScoredItem]?
+}
+
+extension Recommender {
+  public func similarItems(to item: Int, count: Int) -> [ScoredItem]? { nil }
+
+  /// The `count` best items for `user`, best first, without the user's events in
+  /// `excludingSeen` (usually the training data); equal scores rank the smaller item first.
+  /// - Complexity: one `score` call and an O(items) top-k scan.
+  public func recommend(for user: Int, count: Int, excludingSeen seen: Interactions? = nil) -> [ScoredItem] {
+    var scores = [Float](repeating: 0, count: itemCount)
+    score(user: user, into: &scores)
+    let excluded: ArraySlice<Int32> =
+      seen.flatMap { s in user < s.userCount ? s.byUser.columns(ofRow: user) : nil } ?? []
+    let top = TopK.select(scores, k: count, excluding: excluded)
+    return top.map { ScoredItem(item: Int($0), score: scores[Int($0)]) }
+  }
+}
