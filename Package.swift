@@ -25,7 +25,8 @@ let package = Package(
     .target(name: "RecTerm", exclude: ["README.md"]),
 
     // MARK: - Language and session
-    .target(name: "Notebook", dependencies: ["RecData", "RecTerm"], exclude: ["README.md"]),
+    .target(
+      name: "Notebook", dependencies: ["RecData", "RecTerm", "RecEval", "RecModels"], exclude: ["README.md"]),
 
     // MARK: - System libraries
     .systemLibrary(name: "CReadline", path: "Sources/CReadline"),

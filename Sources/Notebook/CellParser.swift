@@ -57,8 +57,8 @@ public struct CellParser {
       let tok = tokens[index]
       // key=value (unless the next positional is a literal '=' as in `feature t.c = expr`)
       let nextIsEquals = paramIndex < params.count && params[paramIndex].kind == .equals
-      if optionStart(index) && !(nextIsEquals && paramIndex > 0 && params[paramIndex - 1].kind == .newColumn)
-      {
+      let afterName = paramIndex > 0 && [.newColumn, .newTable].contains(params[paramIndex - 1].kind)
+      if optionStart(index) && !(nextIsEquals && afterName) {
         let (name, arg, next) = try parseOption(
           tokens, at: index, command: command, table: targetTable, session: session)
         if args.options[name] != nil {
@@ -94,6 +94,21 @@ public struct CellParser {
           throw NotebookError(.syntax, "expected '='", span: tok.span, hint: "usage: \(command.synopsis)")
         }
         index += 1
+      case .models:
+        var names: [(String, Range<Int>)] = []
+        while index < tokens.count, tokens[index].kind == .word {
+          names.append((tokens[index].text, tokens[index].span))
+          guard index + 1 < tokens.count, tokens[index + 1].kind == .comma else {
+            index += 1
+            break
+          }
+          index += 2
+        }
+        guard let first = names.first, let last = names.last else {
+          throw NotebookError(.syntax, "expected model names", span: tok.span, hint: "usage: \(command.synopsis)")
+        }
+        for (n, span) in names where session.models[n] == nil { throw unknownModel(n, span, session) }
+        args.positional[p.name] = Arg(value: .list(names.map(\.0)), span: first.1.lowerBound..<last.1.upperBound)
       case .expression:
         let e = try ExprParser.parse(source, from: tok.span.lowerBound)
         args.positional[p.name] = Arg(
@@ -179,7 +194,19 @@ public struct CellParser {
     case .value:
       return Arg(
         value: .value(tok.kind == .string ? .string(text) : CellParser.literal(text)), span: tok.span)
-    case .keyword, .equals, .expression:
+    case .split:
+      guard session.splits[text] != nil else {
+        let names = session.splits.keys.sorted()
+        throw NotebookError(
+          .unknownTable, "unknown split '\(text)'", span: tok.span,
+          hint: NotebookError.didYouMean(Suggest.closest(to: text, in: names))
+            ?? (names.isEmpty ? "no splits yet: make one with split (help split)" : "splits: \(names.joined(separator: ", "))"))
+      }
+      return Arg(value: .text(text), span: tok.span)
+    case .model:
+      guard session.models[text] != nil else { throw unknownModel(text, tok.span, session) }
+      return Arg(value: .text(text), span: tok.span)
+    case .keyword, .equals, .expression, .models:
       return Arg(value: .text(text), span: tok.span)
     }
   }
@@ -310,6 +337,14 @@ public struct CellParser {
       hint: NotebookError.didYouMean(Suggest.closest(to: name, in: names))
         ?? (names.isEmpty
           ? "no tables yet: load one first (help load)" : "tables: \(names.joined(separator: ", "))"))
+  }
+
+  private func unknownModel(_ name: String, _ span: Range<Int>, _ session: Session) -> NotebookError {
+    let names = session.modelOrder
+    return NotebookError(
+      .unknownTable, "unknown model '\(name)'", span: span,
+      hint: NotebookError.didYouMean(Suggest.closest(to: name, in: names))
+        ?? (names.isEmpty ? "no models yet: define one with model (help model)" : "models: \(names.joined(separator: ", "))"))
   }
 
   private func checkName(_ name: String, _ span: Range<Int>, what: String) throws(NotebookError) {

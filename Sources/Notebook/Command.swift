@@ -11,6 +11,7 @@ public struct Command: Sendable {
     case inspect = "Inspect"
     case clean = "Clean"
     case transform = "Transform and features"
+    case evaluate = "Split, model and evaluate"
     case save = "Save"
   }
 
@@ -44,6 +45,8 @@ public struct Command: Sendable {
       case .expression: s = p.name
       case .value: s = p.name
       case .choice(let c): s = c.joined(separator: "|")
+      case .split, .model: s = p.name
+      case .models: s = "\(p.name),..."
       }
       parts.append(p.optional ? "[\(s)]" : s)
     }
@@ -75,6 +78,12 @@ public struct Param: Sendable {
     case value
     /// One of a fixed set of words.
     case choice([String])
+    /// The name of a split the session holds.
+    case split
+    /// The name of a model the session holds.
+    case model
+    /// Names of models, `a,b,c`.
+    case models
   }
   public var name: String
   public var kind: Kind

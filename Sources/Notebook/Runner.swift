@@ -32,7 +32,8 @@ public struct Runner: Sendable {
       if command.mutates {
         copy.undoStack.append(
           UndoPoint(
-            tables: session.tables, tableOrder: session.tableOrder, seed: session.seed,
+            tables: session.tables, tableOrder: session.tableOrder, splits: session.splits,
+            models: session.models, modelOrder: session.modelOrder, seed: session.seed,
             historyCount: session.history.count, cell: source.text))
         if copy.undoStack.count > Session.undoDepth { copy.undoStack.removeFirst() }
       }

@@ -1,4 +1,6 @@
 import RecData
+import RecEval
+import RecModels
 
 /// A table the session holds, with how it came to be.
 public struct TableEntry: Sendable {
@@ -28,6 +30,12 @@ public struct Session: Sendable {
   public var tables: [String: TableEntry] = [:]
   /// Table names in the order they were made (for listings and suggestions).
   public var tableOrder: [String] = []
+  /// Train/test splits by name (`split`).
+  public var splits: [String: Split] = [:]
+  /// Models by name (`model`, `fit`).
+  public var models: [String: ModelEntry] = [:]
+  /// Model names in the order they were defined.
+  public var modelOrder: [String] = []
   /// The session seed; each cell draws from `SeededGenerator(seed:stream: cell ordinal)`.
   public var seed: UInt64 = 42
   /// Cells run so far (successful ones), the ordinal the next cell's generator derives from.
@@ -58,10 +66,23 @@ public struct Session: Sendable {
   }
 }
 
+/// A model the session holds: its type and options as written, and the fitted state.
+public struct ModelEntry: Sendable {
+  public var type: String
+  /// The options as written in the `model` cell, for listings.
+  public var options: String
+  public var model: any Recommender
+  /// The split it was fitted on; `nil` until `fit`.
+  public var fittedOn: String?
+}
+
 /// The session as it was before a cell changed it.
 public struct UndoPoint: Sendable {
   public var tables: [String: TableEntry]
   public var tableOrder: [String]
+  public var splits: [String: Split]
+  public var models: [String: ModelEntry]
+  public var modelOrder: [String]
   public var seed: UInt64
   public var historyCount: Int
   /// The cell that changed it, for the message.

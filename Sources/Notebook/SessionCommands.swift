@@ -66,6 +66,9 @@ enum SessionCommands {
       }
       s.tables = point.tables
       s.tableOrder = point.tableOrder
+      s.splits = point.splits
+      s.models = point.models
+      s.modelOrder = point.modelOrder
       s.seed = point.seed
       s.history.removeLast(max(0, s.history.count - point.historyCount))
       return .text("undid: \(point.cell)")

@@ -1,0 +1,311 @@
+import Foundation
+import RecData
+import RecEval
+import RecModels
+import RecTerm
+
+/// `split`, `model`, `models`, `fit`, `evaluate`, `compare`: measuring models honestly.
+enum EvalCommands {
+  static let all: [Command] = [split, model, models, fit, evaluate, compare]
+
+  static func eval<T>(_ span: Range<Int>?, _ body: () throws(EvalError) -> T) throws(NotebookError) -> T {
+    do { return try body() } catch {
+      throw NotebookError(.data, error.message, span: span, hint: NotebookError.didYouMean(error.suggestions))
+    }
+  }
+
+  static let split = Command(
+    name: "split", group: .evaluate, summary: "Split a table's interactions into train and test",
+    details: """
+      method=loo: each user's latest event is test (ties toward the larger item id; a
+      seeded random event when there is no time column). leave-k: the k latest.
+      temporal: every event at or after cut= (a time) or quantile= is test.
+      random: a seeded share ratio= of events, per user (default) or global.
+      validation=loo carves a validation part out of train for tuning.
+      Roles: user=, item= (default user, item), time= (default ts or timestamp when
+      present), rating= and weight= when given.
+      """,
+    params: [Param("NAME", .newTable), Param("from", .keyword("from")), Param("TABLE", .table)],
+    options: [
+      Option("method", .choice(["loo", "leave-k", "temporal", "random"]), default: "loo", "how test is chosen"),
+      Option("k", .int(min: 1, max: 1000), default: "1", "leave-k: events per user"),
+      Option("ratio", .double(min: 0, max: 1), default: "0.2", "random: share of events in test"),
+      Option("per-user", .bool, default: "true", "random: per user, or over all events"),
+      Option("cut", .double(min: nil, max: nil), "temporal: the time at which test starts"),
+      Option("quantile", .double(min: 0, max: 1), default: "0.8", "temporal: cut at this quantile of time"),
+      Option("validation", .choice(["none", "loo"]), default: "none", "carve a validation part out of train"),
+      Option("user", .column, default: "user", "the user column"),
+      Option("item", .column, default: "item", "the item column"),
+      Option("time", .column, default: "ts or timestamp", "the time column"),
+      Option("rating", .column, "the rating column (explicit feedback)"),
+      Option("weight", .column, "the weight column (implicit feedback)"),
+      Option("seed", .int(min: 0, max: nil), default: "the session seed", "seed of random choices"),
+    ],
+    examples: ["split s from events", "split s2 from events method=random ratio=0.2 seed=1"],
+    run: { s, a, ctx throws(NotebookError) in
+      let name = a.text("NAME") ?? ""
+      let tableName = a.text("TABLE") ?? ""
+      let entry = try s.entry(tableName)
+      let t = entry.table
+      let time = a.text("time") ?? ["ts", "timestamp", "time"].first { t.index(of: $0) != nil }
+      let roles = InteractionRoles(
+        user: a.text("user") ?? "user", item: a.text("item") ?? "item", rating: a.text("rating"), time: time,
+        weight: a.text("weight"))
+      let data = try eval(a.span("TABLE")) { () throws(EvalError) in
+        try Interactions(table: t, roles: roles, tableName: tableName)
+      }
+      let method: SplitMethod
+      switch a.text("method") ?? "loo" {
+      case "leave-k": method = .leaveKOut(a.int("k") ?? 1)
+      case "temporal":
+        method = .temporal(a.double("cut").map { .time($0) } ?? .quantile(a.double("quantile") ?? 0.8))
+      case "random":
+        let r = a.double("ratio") ?? 0.2
+        method = (a.bool("per-user") ?? true) ? .randomPerUser(ratio: r) : .randomGlobal(ratio: r)
+      default: method = .leaveOneOut
+      }
+      let seed = a.int("seed").map { UInt64($0) } ?? s.seed
+      let validation: SplitMethod? = a.text("validation") == "loo" ? .leaveOneOut : nil
+      let result = try eval(a.span("NAME")) { () throws(EvalError) in
+        try Splitter.split(data, method: method, seed: seed, validation: validation, name: name)
+      }
+      s.splits[name] = result
+      let sum = result.summary
+      var rows = [
+        ["train", Fmt.int(sum.trainRows), Fmt.int(sum.trainUsers), Fmt.int(sum.trainItems)],
+        ["test", Fmt.int(sum.testRows), Fmt.int(sum.testUsers), Fmt.int(sum.testItems)],
+      ]
+      if let v = result.validation {
+        rows.insert(["validation", Fmt.int(v.count), Fmt.int(v.activeUserCount), Fmt.int(v.activeItemCount)], at: 1)
+      }
+      var out = CellOutput([
+        .text("\(name): \(method) of \(tableName) (\(Fmt.count(data.count, "interaction")), seed \(seed))"),
+        .table(TableBlock(headers: ["part", "rows", "users", "items"], numeric: [false, true, true, true], rows: rows)),
+      ])
+      for w in result.warnings { out.append(.warning(w.description)) }
+      // Leakage: statistics computed on the whole table before the split see the test rows.
+      let leaky = entry.lineage.filter { $0.hasPrefix("normalize") || $0.hasPrefix("feature") }
+      if !leaky.isEmpty {
+        out.append(
+          .warning(
+            "\(tableName) was changed by \(leaky.joined(separator: ", ")) before the split: statistics "
+              + "computed over all rows (means, counts, ranges) see the test rows too (leakage)"))
+      }
+      _ = ctx
+      return out
+    })
+
+  static let modelTypes = ["pop", "random"]
+
+  static let model = Command(
+    name: "model", group: .evaluate, summary: "Define a model: NAME = TYPE [options]",
+    details: """
+      Types: pop (most popular items; window=SECONDS counts only the last events
+      of train), random (a seeded random ranking, the floor any model must beat).
+      """,
+    params: [
+      Param("NAME", .newTable), Param("=", .equals),
+      Param("TYPE", .choice(modelTypes), help: modelTypes.joined(separator: ", ")),
+    ],
+    options: [
+      Option("window", .double(min: 0, max: nil), "pop: count only events this recent (time units of the split)"),
+      Option("seed", .int(min: 0, max: nil), default: "the session seed", "random: the seed"),
+    ],
+    examples: ["model popular = pop", "model chance = random seed=3"],
+    run: { s, a, _ throws(NotebookError) in
+      let name = a.text("NAME") ?? ""
+      let type = a.text("TYPE") ?? ""
+      let recommender: any Recommender
+      switch type {
+      case "random": recommender = RandomModel(seed: a.int("seed").map { UInt64($0) } ?? s.seed)
+      default: recommender = PopularityModel(window: a.double("window"))
+      }
+      let options = a.options.keys.sorted().map { "\($0)=\(a.text($0) ?? "")" }.joined(separator: " ")
+      if s.models[name] == nil { s.modelOrder.append(name) }
+      s.models[name] = ModelEntry(type: type, options: options, model: recommender, fittedOn: nil)
+      return .text("\(name): \(type)\(options.isEmpty ? "" : " " + options) (not fitted)")
+    })
+
+  static let models = Command(
+    name: "models", group: .evaluate, summary: "List the models with their options and state",
+    params: [], options: [], examples: ["models"], mutates: false,
+    run: { s, _, _ in
+      guard !s.modelOrder.isEmpty else { return .text("no models yet: define one (help model)") }
+      let rows = s.modelOrder.compactMap { n -> [String]? in
+        guard let m = s.models[n] else { return nil }
+        return [n, m.type, m.options, m.fittedOn.map { "fitted on \($0)" } ?? "not fitted"]
+      }
+      return CellOutput([
+        .table(TableBlock(headers: ["model", "type", "options", "state"], numeric: [false, false, false, false], rows: rows))
+      ])
+    })
+
+  static let fit = Command(
+    name: "fit", group: .evaluate, summary: "Train a model on a split's train part",
+    params: [Param("MODEL", .model), Param("on", .keyword("on")), Param("SPLIT", .split)],
+    options: [], examples: ["fit popular on s"],
+    run: { s, a, ctx throws(NotebookError) in
+      let name = a.text("MODEL") ?? ""
+      let splitName = a.text("SPLIT") ?? ""
+      guard var entry = s.models[name], let split = s.splits[splitName] else { return CellOutput() }
+      let clock = ContinuousClock()
+      let start = clock.now
+      let cancelled = ctx.isCancelled
+      do {
+        try entry.model.fit(split.train) { _ in !cancelled() }
+      } catch let e as EvalError {
+        throw NotebookError(.data, e.message, span: a.span("SPLIT"))
+      } catch {
+        throw NotebookError(.runtime, "\(name): \(error)", span: a.span("MODEL"))
+      }
+      entry.fittedOn = splitName
+      s.models[name] = entry
+      let t = split.train
+      return CellOutput([
+        .text("\(name): fitted on \(splitName) (\(Fmt.count(t.count, "interaction")), \(Fmt.count(t.activeUserCount, "user")), \(Fmt.count(t.activeItemCount, "item")))"),
+        .volatile("fit in \(Fmt.seconds((clock.now - start).seconds))"),
+      ])
+    })
+
+  /// The evaluation options of a cell (`k=`, `metrics=`, `protocol=`, `candidates=`, `target=`, `by=`).
+  static func options(_ a: Arguments, _ split: Split, seed: UInt64) throws(NotebookError) -> EvaluationOptions {
+    var o = EvaluationOptions()
+    o.k = a.int("k") ?? 10
+    if let names = a.list("metrics") {
+      var ms: [Metric] = []
+      for n in names { ms.append(try eval(a.span("metrics")) { () throws(EvalError) in try Metric.named(n) }) }
+      o.metrics = ms
+    }
+    if a.text("target") == "validation" {
+      guard split.validation != nil else {
+        throw NotebookError(.badValue, "split '\(split.name)' has no validation part", span: a.span("target"),
+                            hint: "make one with split ... validation=loo")
+      }
+      o.target = .validation
+    }
+    if let path = a.text("candidates") {
+      let c = try eval(a.span("candidates")) { () throws(EvalError) in try Candidates.read(path: path, for: split) }
+      o.ranking = .sampled(c)
+    } else if let p = a.text("protocol"), p != "full" {
+      let parts = p.split(separator: ":")
+      guard parts.count == 2, parts[0] == "sampled", let n = Int(parts[1]), n > 0 else {
+        throw NotebookError(.badValue, "protocol must be full or sampled:N (N negatives per user), found '\(p)'",
+                            span: a.span("protocol"))
+      }
+      let c = try eval(a.span("protocol")) { () throws(EvalError) in
+        try Candidates.sample(for: split, count: n, seed: seed)
+      }
+      o.ranking = .sampled(c)
+    }
+    if a.text("by") == "activity" { o.buckets = ActivityBuckets() }
+    return o
+  }
+
+  static let evaluationOptions: [Option] = [
+    Option("k", .int(min: 1, max: 10_000), default: "10", "the cut-off of the ranked list"),
+    Option("metrics", .list, default: "hr,precision,recall,ndcg,map,mrr", "metrics (help metric NAME)"),
+    Option("protocol", .string, default: "full", "full ranking, or sampled:N negatives per user"),
+    Option("candidates", .path, "read each user's candidates from a file (user pos neg1 ...)"),
+    Option("target", .choice(["test", "validation"]), default: "test", "the part to evaluate on"),
+  ]
+
+  static func fitted(_ s: Session, _ name: String, _ span: Range<Int>?) throws(NotebookError) -> ModelEntry {
+    guard let m = s.models[name], m.fittedOn != nil else {
+      throw NotebookError(.runtime, "model '\(name)' is not fitted", span: span, hint: "fit \(name) on SPLIT")
+    }
+    return m
+  }
+
+  static let evaluate = Command(
+    name: "evaluate", group: .evaluate, summary: "Measure a fitted model on a split",
+    details: """
+      Full ranking (the default) ranks every item the user has not interacted with
+      in train; sampled:N ranks the test item among N sampled negatives (ties count
+      against the model). Sampled metrics overstate quality and do not rank models
+      reliably. Values are means over test users, with standard errors.
+      """,
+    params: [Param("MODEL", .model), Param("on", .keyword("on")), Param("SPLIT", .split)],
+    options: evaluationOptions + [Option("by", .choice(["activity"]), "also report cold, light and heavy users")],
+    examples: ["evaluate popular on s", "evaluate popular on s k=20 metrics=hr,ndcg protocol=sampled:99"],
+    mutates: false,
+    run: { s, a, ctx throws(NotebookError) in
+      let name = a.text("MODEL") ?? ""
+      guard let split = s.splits[a.text("SPLIT") ?? ""] else { return CellOutput() }
+      let m = try fitted(s, name, a.span("MODEL"))
+      let o = try options(a, split, seed: s.seed)
+      var scorer = m.model
+      _ = scorer.name
+      scorer = m.model
+      let report = try eval(a.span("MODEL")) { () throws(EvalError) in
+        try Evaluator.evaluate(Named(base: scorer, name: name), on: split, options: o)
+      }
+      var out = CellOutput()
+      let rows = report.values.map { v in
+        [v.label, NumberFormat.decimal(v.value, digits: 4), v.standardError.map { NumberFormat.decimal($0, digits: 4) } ?? ""]
+      }
+      out.append(.text("\(name) on \(split.name): \(Fmt.count(report.users, "test user"))"))
+      out.append(.table(TableBlock(headers: ["metric", "value", "± s.e."], numeric: [false, true, true], rows: rows)))
+      for b in report.breakdown {
+        let vals = b.values.map { "\($0.label) \(NumberFormat.decimal($0.value, digits: 4))" }.joined(separator: ", ")
+        out.append(.text("\(b.name) (\(Fmt.count(b.users, "user"))): \(vals)"))
+      }
+      for w in report.warnings { out.append(.warning(w.description)) }
+      out.append(.lines(["protocol:"] + report.card.lines.map { "  " + $0 }))
+      _ = ctx
+      return out
+    })
+
+  static let compare = Command(
+    name: "compare", group: .evaluate, summary: "A leaderboard of fitted models on one split",
+    params: [Param("MODELS", .models), Param("on", .keyword("on")), Param("SPLIT", .split)],
+    options: evaluationOptions + [Option("by", .string, default: "the first metric", "sort by this metric")],
+    examples: ["compare popular,chance on s by=ndcg"], mutates: false,
+    run: { s, a, ctx throws(NotebookError) in
+      guard let split = s.splits[a.text("SPLIT") ?? ""], let names = a.list("MODELS") else { return CellOutput() }
+      var o = try options(a, split, seed: s.seed)
+      o.buckets = nil
+      var sortBy: Metric?
+      if let by = a.text("by") {
+        let m = try eval(a.span("by")) { () throws(EvalError) in try Metric.named(by) }
+        if !o.metrics.contains(m) { o.metrics.append(m) }
+        sortBy = m
+      }
+      var reports: [EvaluationReport] = []
+      for n in names {
+        let m = try fitted(s, n, a.span("MODELS"))
+        reports.append(
+          try eval(a.span("MODELS")) { () throws(EvalError) in
+            try Evaluator.evaluate(Named(base: m.model, name: n), on: split, options: o)
+          })
+      }
+      let board = Leaderboard(reports, by: sortBy)
+      let rows = board.rows.enumerated().map { i, r in
+        [String(i + 1), r.model] + r.values.map { $0.map { NumberFormat.decimal($0.value, digits: 4) } ?? "" }
+      }
+      var out = CellOutput([
+        .table(
+          TableBlock(
+            headers: ["#", "model"] + board.columns, numeric: [true, false] + board.columns.map { _ in true }, rows: rows))
+      ])
+      if let metric = board.sortedBy, let col = board.rows.first?.values.firstIndex(where: { $0?.metric == metric }) {
+        let style = RenderStyle(width: ctx.width, unicode: ctx.unicode, color: ctx.color)
+        let chart = Plot.bar(
+          labels: board.rows.map(\.model), values: board.rows.map { $0.values[col]?.value ?? 0 },
+          title: metric.label(k: o.k), style: style, format: { NumberFormat.decimal($0, digits: 4) })
+        out.append(.text(""))
+        out.append(.lines(chart.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
+      }
+      for w in Set(reports.flatMap(\.warnings).map(\.description) + board.warnings.map(\.description)).sorted() {
+        out.append(.warning(w))
+      }
+      if let card = reports.first?.card { out.append(.lines(["protocol:"] + card.lines.map { "  " + $0 })) }
+      return out
+    })
+}
+
+/// A model under the name the session gave it, for reports and leaderboards.
+struct Named: ItemScorer {
+  var base: any Recommender
+  var name: String
+  func score(user: Int, into scores: inout [Float]) { base.score(user: user, into: &scores) }
+}
