@@ -3,6 +3,7 @@
 //   recbook-bench csv-load [--rows N] [--dir D] [--threads T]
 //   recbook-bench ops [rows]
 //   recbook-bench nn [--threads N] [--steps N] [--only neumf,gru,unfused,sampled,gemm]
+//   recbook-bench eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]
 //
 // Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
 // file with its entry function and a case below.
@@ -19,6 +20,10 @@ let benchmarks: [(name: String, synopsis: String)] = [
   ),
   ("ops", "ops [rows]: dedupe, kcore, normalize, feature and filter on a synthetic table (default 10M rows)"),
   ("nn", "nn [--threads N] [--steps N] [--only ...]: NeuMF and GRU4Rec training steps, dense kernels"),
+  (
+    "eval",
+    "eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]: full-ranking evaluation of all users"
+  ),
 ]
 
 func usage() -> Int32 {
@@ -36,6 +41,9 @@ case "ops":
   status = 0
 case "nn":
   runNNBench(args: Array(arguments.dropFirst()))
+  status = 0
+case "eval":
+  runEvalBench(args: Array(arguments.dropFirst()))
   status = 0
 default: status = usage()
 }
