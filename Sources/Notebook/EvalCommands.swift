@@ -205,7 +205,7 @@ enum EvalCommands {
     Option("k", .int(min: 1, max: 10_000), default: "10", "the cut-off of the ranked list"),
     Option("metrics", .list, default: "hr,precision,recall,ndcg,map,mrr", "metrics (help metric NAME)"),
     Option("protocol", .string, default: "full", "full ranking, or sampled:N negatives per user"),
-    Option("candidates", .path, "read each user's candidates from a file (user pos neg1 ...)"),
+    Option("candidates", .string, "read each user's candidates from a file (user pos neg1 ...)"),
     Option("target", .choice(["test", "validation"]), default: "test", "the part to evaluate on"),
   ]
 
@@ -233,9 +233,7 @@ enum EvalCommands {
       guard let split = s.splits[a.text("SPLIT") ?? ""] else { return CellOutput() }
       let m = try fitted(s, name, a.span("MODEL"))
       let o = try options(a, split, seed: s.seed)
-      var scorer = m.model
-      _ = scorer.name
-      scorer = m.model
+      let scorer = m.model
       let report = try eval(a.span("MODEL")) { () throws(EvalError) in
         try Evaluator.evaluate(Named(base: scorer, name: name), on: split, options: o)
       }
@@ -308,4 +306,7 @@ struct Named: ItemScorer {
   var base: any Recommender
   var name: String
   func score(user: Int, into scores: inout [Float]) { base.score(user: user, into: &scores) }
+  func score(users: [Int], itemCount: Int, into scores: inout [Float]) {
+    base.score(users: users, itemCount: itemCount, into: &scores)
+  }
 }

@@ -34,6 +34,18 @@ public struct FactorModel: ItemScorer {
     return FactorModel(name: "random factors d=\(dim)", dim: dim, userFactors: u, itemFactors: v)
   }
 
+  /// Several users at once: their factor rows gathered into `(users, dim)`, then one sgemm
+  /// against the item table, `(users, dim) . (items, dim)^T`.
+  public func score(users: [Int], itemCount n: Int, into scores: inout [Float]) {
+    guard !users.isEmpty else { return }
+    precondition(n <= itemCount && scores.count >= users.count * n)
+    var a = [Float](repeating: 0, count: users.count * dim)
+    Kernels.gatherRows(table: userFactors, dim: dim, indices: users, into: &a)
+    Kernels.gemm(
+      transA: false, transB: true, m: users.count, n: n, k: dim, a: a, b: itemFactors, ldb: dim, beta: 0,
+      c: &scores)
+  }
+
   public func score(user: Int, into scores: inout [Float]) {
     let q = Array(userFactors[(user * dim)..<((user + 1) * dim)])
     Kernels.scoreRows(

@@ -92,4 +92,16 @@ import Testing
       #expect(abs(s[i] - d) < 1e-5)
     }
   }
+
+  @Test func factorModelBatchScoresEqualSingleUserScores() {
+    let f = FactorModel.random(users: 9, items: 13, dim: 64, seed: 5)
+    let users = [7, 0, 3]
+    var batch = [Float](repeating: 0, count: users.count * 13)
+    f.score(users: users, itemCount: 13, into: &batch)
+    for (j, u) in users.enumerated() {
+      var one = [Float](repeating: 0, count: 13)
+      f.score(user: u, into: &one)
+      for i in 0..<13 { #expect(abs(batch[j * 13 + i] - one[i]) < 1e-5) }
+    }
+  }
 }

@@ -4,6 +4,7 @@
 //   recbook-bench ops [rows]
 //   recbook-bench nn [--threads N] [--steps N] [--only neumf,gru,unfused,sampled,gemm]
 //   recbook-bench repl [--rows N]
+//   recbook-bench eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]
 //
 // Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
 // file with its entry function and a case below.
@@ -21,6 +22,7 @@ let benchmarks: [(name: String, synopsis: String)] = [
   ("ops", "ops [rows]: dedupe, kcore, normalize, feature and filter on a synthetic table (default 10M rows)"),
   ("nn", "nn [--threads N] [--steps N] [--only ...]: NeuMF and GRU4Rec training steps, dense kernels"),
   ("repl", "repl [--rows N]: Tab-completion latency on a session holding an N-row table (default 10M)"),
+  ("eval", "eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]: full-ranking evaluation of all users"),
 ]
 
 func usage() -> Int32 {
@@ -38,6 +40,9 @@ case "ops":
   status = 0
 case "nn":
   runNNBench(args: Array(arguments.dropFirst()))
+  status = 0
+case "eval":
+  runEvalBench(args: Array(arguments.dropFirst()))
   status = 0
 case "repl":
   runREPLBench(args: Array(arguments.dropFirst()))
