@@ -105,10 +105,12 @@ public struct CellParser {
           index += 2
         }
         guard let first = names.first, let last = names.last else {
-          throw NotebookError(.syntax, "expected model names", span: tok.span, hint: "usage: \(command.synopsis)")
+          throw NotebookError(
+            .syntax, "expected model names", span: tok.span, hint: "usage: \(command.synopsis)")
         }
         for (n, span) in names where session.models[n] == nil { throw unknownModel(n, span, session) }
-        args.positional[p.name] = Arg(value: .list(names.map(\.0)), span: first.1.lowerBound..<last.1.upperBound)
+        args.positional[p.name] = Arg(
+          value: .list(names.map(\.0)), span: first.1.lowerBound..<last.1.upperBound)
       case .expression:
         let e = try ExprParser.parse(source, from: tok.span.lowerBound)
         args.positional[p.name] = Arg(
@@ -183,7 +185,7 @@ public struct CellParser {
       }
       return Arg(value: .column(table: t, column: c), span: tok.span)
     case .path:
-      return Arg(value: .text(try expandPath(text, tok.span)), span: tok.span)
+      return Arg(value: .text(try CellParser.expandPath(text, tok.span)), span: tok.span)
     case .choice(let choices):
       guard choices.contains(text) else {
         throw NotebookError(
@@ -200,7 +202,9 @@ public struct CellParser {
         throw NotebookError(
           .unknownTable, "unknown split '\(text)'", span: tok.span,
           hint: NotebookError.didYouMean(Suggest.closest(to: text, in: names))
-            ?? (names.isEmpty ? "no splits yet: make one with split (help split)" : "splits: \(names.joined(separator: ", "))"))
+            ?? (names.isEmpty
+              ? "no splits yet: make one with split (help split)"
+              : "splits: \(names.joined(separator: ", "))"))
       }
       return Arg(value: .text(text), span: tok.span)
     case .model:
@@ -344,7 +348,8 @@ public struct CellParser {
     return NotebookError(
       .unknownTable, "unknown model '\(name)'", span: span,
       hint: NotebookError.didYouMean(Suggest.closest(to: name, in: names))
-        ?? (names.isEmpty ? "no models yet: define one with model (help model)" : "models: \(names.joined(separator: ", "))"))
+        ?? (names.isEmpty
+          ? "no models yet: define one with model (help model)" : "models: \(names.joined(separator: ", "))"))
   }
 
   private func checkName(_ name: String, _ span: Range<Int>, what: String) throws(NotebookError) {
@@ -359,7 +364,7 @@ public struct CellParser {
   }
 
   /// Expands `$VAR`, `${VAR}` and `${VAR:-default}` from the environment, and `~/`.
-  func expandPath(_ text: String, _ span: Range<Int>) throws(NotebookError) -> String {
+  static func expandPath(_ text: String, _ span: Range<Int>?) throws(NotebookError) -> String {
     var out = ""
     let c = Array(text)
     var i = 0

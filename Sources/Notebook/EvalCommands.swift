@@ -27,13 +27,15 @@ enum EvalCommands {
       """,
     params: [Param("NAME", .newTable), Param("from", .keyword("from")), Param("TABLE", .table)],
     options: [
-      Option("method", .choice(["loo", "leave-k", "temporal", "random"]), default: "loo", "how test is chosen"),
+      Option(
+        "method", .choice(["loo", "leave-k", "temporal", "random"]), default: "loo", "how test is chosen"),
       Option("k", .int(min: 1, max: 1000), default: "1", "leave-k: events per user"),
       Option("ratio", .double(min: 0, max: 1), default: "0.2", "random: share of events in test"),
       Option("per-user", .bool, default: "true", "random: per user, or over all events"),
       Option("cut", .double(min: nil, max: nil), "temporal: the time at which test starts"),
       Option("quantile", .double(min: 0, max: 1), default: "0.8", "temporal: cut at this quantile of time"),
-      Option("validation", .choice(["none", "loo"]), default: "none", "carve a validation part out of train"),
+      Option(
+        "validation", .choice(["none", "loo"]), default: "none", "carve a validation part out of train"),
       Option("user", .column, default: "user", "the user column"),
       Option("item", .column, default: "item", "the item column"),
       Option("time", .column, default: "ts or timestamp", "the time column"),
@@ -76,11 +78,14 @@ enum EvalCommands {
         ["test", Fmt.int(sum.testRows), Fmt.int(sum.testUsers), Fmt.int(sum.testItems)],
       ]
       if let v = result.validation {
-        rows.insert(["validation", Fmt.int(v.count), Fmt.int(v.activeUserCount), Fmt.int(v.activeItemCount)], at: 1)
+        rows.insert(
+          ["validation", Fmt.int(v.count), Fmt.int(v.activeUserCount), Fmt.int(v.activeItemCount)], at: 1)
       }
       var out = CellOutput([
         .text("\(name): \(method) of \(tableName) (\(Fmt.count(data.count, "interaction")), seed \(seed))"),
-        .table(TableBlock(headers: ["part", "rows", "users", "items"], numeric: [false, true, true, true], rows: rows)),
+        .table(
+          TableBlock(
+            headers: ["part", "rows", "users", "items"], numeric: [false, true, true, true], rows: rows)),
       ])
       for w in result.warnings { out.append(.warning(w.description)) }
       // Leakage: statistics computed on the whole table before the split see the test rows.
@@ -108,7 +113,8 @@ enum EvalCommands {
       Param("TYPE", .choice(modelTypes), help: modelTypes.joined(separator: ", ")),
     ],
     options: [
-      Option("window", .double(min: 0, max: nil), "pop: count only events this recent (time units of the split)"),
+      Option(
+        "window", .double(min: 0, max: nil), "pop: count only events this recent (time units of the split)"),
       Option("seed", .int(min: 0, max: nil), default: "the session seed", "random: the seed"),
     ],
     examples: ["model popular = pop", "model chance = random seed=3"],
@@ -136,7 +142,10 @@ enum EvalCommands {
         return [n, m.type, m.options, m.fittedOn.map { "fitted on \($0)" } ?? "not fitted"]
       }
       return CellOutput([
-        .table(TableBlock(headers: ["model", "type", "options", "state"], numeric: [false, false, false, false], rows: rows))
+        .table(
+          TableBlock(
+            headers: ["model", "type", "options", "state"], numeric: [false, false, false, false], rows: rows)
+        )
       ])
     })
 
@@ -162,35 +171,45 @@ enum EvalCommands {
       s.models[name] = entry
       let t = split.train
       return CellOutput([
-        .text("\(name): fitted on \(splitName) (\(Fmt.count(t.count, "interaction")), \(Fmt.count(t.activeUserCount, "user")), \(Fmt.count(t.activeItemCount, "item")))"),
+        .text(
+          "\(name): fitted on \(splitName) (\(Fmt.count(t.count, "interaction")), \(Fmt.count(t.activeUserCount, "user")), \(Fmt.count(t.activeItemCount, "item")))"
+        ),
         .volatile("fit in \(Fmt.seconds((clock.now - start).seconds))"),
       ])
     })
 
   /// The evaluation options of a cell (`k=`, `metrics=`, `protocol=`, `candidates=`, `target=`, `by=`).
-  static func options(_ a: Arguments, _ split: Split, seed: UInt64) throws(NotebookError) -> EvaluationOptions {
+  static func options(_ a: Arguments, _ split: Split, seed: UInt64) throws(NotebookError) -> EvaluationOptions
+  {
     var o = EvaluationOptions()
     o.k = a.int("k") ?? 10
     if let names = a.list("metrics") {
       var ms: [Metric] = []
-      for n in names { ms.append(try eval(a.span("metrics")) { () throws(EvalError) in try Metric.named(n) }) }
+      for n in names {
+        ms.append(try eval(a.span("metrics")) { () throws(EvalError) in try Metric.named(n) })
+      }
       o.metrics = ms
     }
     if a.text("target") == "validation" {
       guard split.validation != nil else {
-        throw NotebookError(.badValue, "split '\(split.name)' has no validation part", span: a.span("target"),
-                            hint: "make one with split ... validation=loo")
+        throw NotebookError(
+          .badValue, "split '\(split.name)' has no validation part", span: a.span("target"),
+          hint: "make one with split ... validation=loo")
       }
       o.target = .validation
     }
-    if let path = a.text("candidates") {
-      let c = try eval(a.span("candidates")) { () throws(EvalError) in try Candidates.read(path: path, for: split) }
+    if let written = a.text("candidates") {
+      let path = try CellParser.expandPath(written, a.span("candidates"))
+      let c = try eval(a.span("candidates")) { () throws(EvalError) in
+        try Candidates.read(path: path, for: split)
+      }
       o.ranking = .sampled(c)
     } else if let p = a.text("protocol"), p != "full" {
       let parts = p.split(separator: ":")
       guard parts.count == 2, parts[0] == "sampled", let n = Int(parts[1]), n > 0 else {
-        throw NotebookError(.badValue, "protocol must be full or sampled:N (N negatives per user), found '\(p)'",
-                            span: a.span("protocol"))
+        throw NotebookError(
+          .badValue, "protocol must be full or sampled:N (N negatives per user), found '\(p)'",
+          span: a.span("protocol"))
       }
       let c = try eval(a.span("protocol")) { () throws(EvalError) in
         try Candidates.sample(for: split, count: n, seed: seed)
@@ -225,8 +244,10 @@ enum EvalCommands {
       reliably. Values are means over test users, with standard errors.
       """,
     params: [Param("MODEL", .model), Param("on", .keyword("on")), Param("SPLIT", .split)],
-    options: evaluationOptions + [Option("by", .choice(["activity"]), "also report cold, light and heavy users")],
-    examples: ["evaluate popular on s", "evaluate popular on s k=20 metrics=hr,ndcg protocol=sampled:99"],
+    options: evaluationOptions + [
+      Option("by", .choice(["activity"]), "also report cold, light and heavy users")
+    ],
+    examples: ["evaluate popular on s", "evaluate popular on s k=20 metrics=hr,ndcg protocol=sampled:20"],
     mutates: false,
     run: { s, a, ctx throws(NotebookError) in
       let name = a.text("MODEL") ?? ""
@@ -239,16 +260,22 @@ enum EvalCommands {
       }
       var out = CellOutput()
       let rows = report.values.map { v in
-        [v.label, NumberFormat.decimal(v.value, digits: 4), v.standardError.map { NumberFormat.decimal($0, digits: 4) } ?? ""]
+        [
+          v.label, NumberFormat.decimal(v.value, digits: 4),
+          v.standardError.map { NumberFormat.decimal($0, digits: 4) } ?? "",
+        ]
       }
       out.append(.text("\(name) on \(split.name): \(Fmt.count(report.users, "test user"))"))
-      out.append(.table(TableBlock(headers: ["metric", "value", "± s.e."], numeric: [false, true, true], rows: rows)))
+      out.append(
+        .table(TableBlock(headers: ["metric", "value", "± s.e."], numeric: [false, true, true], rows: rows)))
       for b in report.breakdown {
-        let vals = b.values.map { "\($0.label) \(NumberFormat.decimal($0.value, digits: 4))" }.joined(separator: ", ")
+        let vals = b.values.map { "\($0.label) \(NumberFormat.decimal($0.value, digits: 4))" }.joined(
+          separator: ", ")
         out.append(.text("\(b.name) (\(Fmt.count(b.users, "user"))): \(vals)"))
       }
       for w in report.warnings { out.append(.warning(w.description)) }
-      out.append(.lines(["protocol:"] + report.card.lines.map { "  " + $0 }))
+      out.append(.text("protocol:"))
+      for l in report.card.lines { out.append(.text("  " + l)) }
       _ = ctx
       return out
     })
@@ -259,7 +286,9 @@ enum EvalCommands {
     options: evaluationOptions + [Option("by", .string, default: "the first metric", "sort by this metric")],
     examples: ["compare popular,chance on s by=ndcg"], mutates: false,
     run: { s, a, ctx throws(NotebookError) in
-      guard let split = s.splits[a.text("SPLIT") ?? ""], let names = a.list("MODELS") else { return CellOutput() }
+      guard let split = s.splits[a.text("SPLIT") ?? ""], let names = a.list("MODELS") else {
+        return CellOutput()
+      }
       var o = try options(a, split, seed: s.seed)
       o.buckets = nil
       var sortBy: Metric?
@@ -283,9 +312,12 @@ enum EvalCommands {
       var out = CellOutput([
         .table(
           TableBlock(
-            headers: ["#", "model"] + board.columns, numeric: [true, false] + board.columns.map { _ in true }, rows: rows))
+            headers: ["#", "model"] + board.columns,
+            numeric: [true, false] + board.columns.map { _ in true }, rows: rows))
       ])
-      if let metric = board.sortedBy, let col = board.rows.first?.values.firstIndex(where: { $0?.metric == metric }) {
+      if let metric = board.sortedBy,
+        let col = board.rows.first?.values.firstIndex(where: { $0?.metric == metric })
+      {
         let style = RenderStyle(width: ctx.width, unicode: ctx.unicode, color: ctx.color)
         let chart = Plot.bar(
           labels: board.rows.map(\.model), values: board.rows.map { $0.values[col]?.value ?? 0 },
@@ -293,10 +325,15 @@ enum EvalCommands {
         out.append(.text(""))
         out.append(.lines(chart.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
       }
-      for w in Set(reports.flatMap(\.warnings).map(\.description) + board.warnings.map(\.description)).sorted() {
+      for w in Set(reports.flatMap(\.warnings).map(\.description) + board.warnings.map(\.description))
+        .sorted()
+      {
         out.append(.warning(w))
       }
-      if let card = reports.first?.card { out.append(.lines(["protocol:"] + card.lines.map { "  " + $0 })) }
+      if let card = reports.first?.card {
+        out.append(.text("protocol:"))
+        for l in card.lines { out.append(.text("  " + l)) }
+      }
       return out
     })
 }

@@ -15,19 +15,20 @@ public struct OutputRenderer: Sendable {
 
   var style: RenderStyle { RenderStyle(width: max(width, 1), unicode: unicode, color: color) }
 
-  /// Breaks a message longer than the width at spaces; continuation lines are
-  /// indented two spaces. A word longer than the width stays whole.
+  /// Breaks a message longer than the width at spaces; continuation lines keep the
+  /// line's own indentation plus two spaces. A word longer than the width stays whole.
   func wrap(_ line: String) -> [String] {
     guard TextWidth.of(line) > width, width >= 20 else { return [line] }
+    let indent = String(line.prefix { $0 == " " })
     var out: [String] = []
-    var current = ""
-    for word in line.split(separator: " ", omittingEmptySubsequences: false) {
-      let candidate = current.isEmpty ? String(word) : current + " " + word
-      if TextWidth.of(candidate) > width, !current.trimmingCharacters(in: .whitespaces).isEmpty {
+    var current = indent
+    for word in line.dropFirst(indent.count).split(separator: " ") {
+      let candidate = current.count == indent.count && out.isEmpty ? current + word : current + " " + word
+      if TextWidth.of(candidate) > width, current.trimmingCharacters(in: .whitespaces).count > 0 {
         out.append(current)
-        current = "  " + word
+        current = indent + "  " + word
       } else {
-        current = candidate
+        current = out.isEmpty && current == indent ? indent + word : candidate
       }
     }
     out.append(current)
@@ -43,7 +44,7 @@ public struct OutputRenderer: Sendable {
           lines += wrap(String(l)).map { OutputLine(.stable, $0) }
         }
       case .warning(let s):
-        lines.append(OutputLine(.stable, "warning: " + s))
+        lines += wrap("warning: " + s).map { OutputLine(.stable, $0) }
       case .volatile(let s):
         lines.append(OutputLine(.volatile, s))
       case .lines(let ls):

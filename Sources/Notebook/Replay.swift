@@ -46,7 +46,7 @@ public struct Replay: Sendable {
         guard expectsError else {
           replay.failure = Failure(
             line: cell.line, error: error,
-            rendered: Diagnostic.render(error, in: cell.source, origin: name, fileStyle: true))
+            rendered: Diagnostic.render(error, in: cell.source, origin: name, fileStyle: true, width: .max))
           replay.result.items[index] = .cell(cell)
           onCell?(cell, [])
           return replay

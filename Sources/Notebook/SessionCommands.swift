@@ -1,5 +1,6 @@
 import Foundation
 import RecData
+import RecEval
 import RecTerm
 
 /// `seed`, `tables`, `drop`, `help`: verbs about the session itself.
@@ -134,14 +135,25 @@ enum SessionCommands {
 
   static let help = Command(
     name: "help", group: .session, summary: "List the verbs, or explain one",
-    params: [Param("VERB", .value, optional: true)], options: [],
-    examples: ["help", "help load"],
+    params: [Param("VERB", .value, optional: true), Param("NAME", .value, optional: true)], options: [],
+    examples: ["help", "help load", "help metric ndcg"],
     mutates: false,
     run: { _, a, _ throws(NotebookError) in
       let table = CommandTable.standard
       guard let topicValue = a.value("VERB") else { return CellOutput([.lines(HelpText.overview(table))]) }
       let topic = topicValue.description
-      let rest = a.source.text.split(separator: " ").dropFirst(2).first.map(String.init)
+      if topic == "metric" || topic == "metrics" {
+        guard let metric = a.value("NAME")?.description else {
+          return CellOutput(
+            [
+              .lines(
+                ["Metrics (help metric NAME for the formula):"] + Metric.allCases.map { "  \($0.rawValue)" })
+            ])
+        }
+        let m = try EvalCommands.eval(a.span("NAME")) { () throws(EvalError) in try Metric.named(metric) }
+        return CellOutput([.text(m.formula)])
+      }
+      let rest = a.value("NAME")?.description
       if let c = table[topic + (rest.map { " " + $0 } ?? "")] ?? table[topic] {
         return CellOutput([.lines(HelpText.verb(c))])
       }

@@ -91,7 +91,7 @@ import Testing
 
     // Ctrl-D exits; the history was saved.
     try keys("C-d")
-    let deadline = Date().addingTimeInterval(5)
+    let deadline = Date().addingTimeInterval(20)
     while Date() < deadline, (try? tmux("has-session -t \(session) 2>&1")) != nil,
       try tmux("list-sessions 2>/dev/null").contains(session)
     {

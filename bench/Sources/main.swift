@@ -22,7 +22,10 @@ let benchmarks: [(name: String, synopsis: String)] = [
   ("ops", "ops [rows]: dedupe, kcore, normalize, feature and filter on a synthetic table (default 10M rows)"),
   ("nn", "nn [--threads N] [--steps N] [--only ...]: NeuMF and GRU4Rec training steps, dense kernels"),
   ("repl", "repl [--rows N]: Tab-completion latency on a session holding an N-row table (default 10M)"),
-  ("eval", "eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]: full-ranking evaluation of all users"),
+  (
+    "eval",
+    "eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]: full-ranking evaluation of all users"
+  ),
 ]
 
 func usage() -> Int32 {
