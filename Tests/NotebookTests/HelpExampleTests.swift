@@ -17,7 +17,8 @@ import Testing
       "feature events.hour = hour(ts)", "feature events.weekday = weekday(ts)",
       "normalize items.price method=log1p into=log_price",
       // A split and fitted models for the evaluation verbs' examples.
-      "kcore events min-user=2 min-item=1", "split s from events", "model popular = pop", "model chance = random",
+      "kcore events min-user=2 min-item=1", "split s from events", "model popular = pop",
+      "model chance = random",
       "fit popular on s", "fit chance on s",
     ] {
       _ = r.run(cell)
