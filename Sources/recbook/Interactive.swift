@@ -70,10 +70,8 @@ struct REPL {
     context.width = Terminal.width
     context.unicode = Terminal.unicode
     context.color = Terminal.useColor
-    context.isCancelled = { Interrupt.isSet }
     let display = ProgressDisplay(
       style: RenderStyle(width: Terminal.width, unicode: Terminal.unicode, color: false))
-    context.progress = { display.report($0) }
     var runner = Runner(context: context)
     try? FileManager.default.createDirectory(
       atPath: (autosavePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
@@ -99,9 +97,21 @@ struct REPL {
       if text == "quit" || text == "exit" { break }
       Interrupt.reset()
       cellNumber += 1
-      let outcome = runner.run(CellSource(lines: lines))
+      // Each cell gets its own cancellation token and progress generation, so an
+      // abandoned cell can neither be confused with the next one nor draw over the prompt.
+      let token = CancelToken()
+      let generation = display.begin()
+      runner.context.isCancelled = { token.isCancelled }
+      runner.context.progress = { display.report($0, generation: generation) }
+      let result = CellWorker.run(runner, CellSource(lines: lines), token: token) { Interrupt.isSet }
       display.finish()
       Interrupt.reset()
+      guard let (after, outcome) = result else {
+        Terminal.writeErr(
+          Terminal.red("cell \(cellNumber): interrupted; the session is as it was before this cell") + "\n")
+        continue
+      }
+      if case .success = outcome { runner = after }
       switch outcome {
       case .empty: cellNumber -= 1
       case .success(let out):

@@ -8,6 +8,7 @@ import Synchronization
 /// Only used on a TTY: elsewhere a cell's output carries its one summary line.
 final class ProgressDisplay: Sendable {
   private struct State {
+    var generation = 0
     var throttle = ProgressThrottle(maxPerSecond: 10)
     var start: ContinuousClock.Instant?
     var drawn = false
@@ -18,9 +19,18 @@ final class ProgressDisplay: Sendable {
 
   init(style: RenderStyle) { self.style = style }
 
-  func report(_ p: WorkProgress) {
+  /// Starts a new cell's progress; reports from older cells are ignored from now on.
+  func begin() -> Int {
+    state.withLock { s in
+      s.generation += 1
+      return s.generation
+    }
+  }
+
+  func report(_ p: WorkProgress, generation: Int) {
     let now = clock.now
     state.withLock { s in
+      guard s.generation == generation else { return }
       let start = s.start ?? now
       s.start = start
       let elapsed = (now - start).seconds
@@ -36,7 +46,7 @@ final class ProgressDisplay: Sendable {
   func finish() {
     state.withLock { s in
       if s.drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
-      s = State()
+      s = State(generation: s.generation + 1)
     }
   }
 }
