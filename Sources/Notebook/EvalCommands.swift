@@ -32,7 +32,7 @@ enum EvalCommands {
       Option("k", .int(min: 1, max: 1000), default: "1", "leave-k: events per user"),
       Option("ratio", .double(min: 0, max: 1), default: "0.2", "random: share of events in test"),
       Option("per-user", .bool, default: "true", "random: per user, or over all events"),
-      Option("cut", .double(min: nil, max: nil), "temporal: the time at which test starts"),
+      Option("cut", .string, "temporal: where test starts: a time value, or a date 2026-03-01 (UTC)"),
       Option("quantile", .double(min: 0, max: 1), default: "0.8", "temporal: cut at this quantile of time"),
       Option(
         "validation", .choice(["none", "loo"]), default: "none", "carve a validation part out of train"),
@@ -43,7 +43,10 @@ enum EvalCommands {
       Option("weight", .column, "the weight column (implicit feedback)"),
       Option("seed", .int(min: 0, max: nil), default: "the session seed", "seed of random choices"),
     ],
-    examples: ["split s from events", "split s2 from events method=random ratio=0.2 seed=1"],
+    examples: [
+      "split s from events", "split s2 from events method=random ratio=0.2 seed=1",
+      "split s3 from events method=temporal cut=2026-03-15",
+    ],
     run: { s, a, ctx throws(NotebookError) in
       let name = a.text("NAME") ?? ""
       let tableName = a.text("TABLE") ?? ""
@@ -60,7 +63,11 @@ enum EvalCommands {
       switch a.text("method") ?? "loo" {
       case "leave-k": method = .leaveKOut(a.int("k") ?? 1)
       case "temporal":
-        method = .temporal(a.double("cut").map { .time($0) } ?? .quantile(a.double("quantile") ?? 0.8))
+        if let cut = a.text("cut") {
+          method = .temporal(.time(try timeValue(cut, span: a.span("cut"))))
+        } else {
+          method = .temporal(.quantile(a.double("quantile") ?? 0.8))
+        }
       case "random":
         let r = a.double("ratio") ?? 0.2
         method = (a.bool("per-user") ?? true) ? .randomPerUser(ratio: r) : .randomGlobal(ratio: r)
@@ -99,6 +106,21 @@ enum EvalCommands {
       _ = ctx
       return out
     })
+
+  /// A cut given as a number (the time column's unit) or as a UTC date or date-time
+  /// (`2026-03-01`, `2026-03-01T12:00:00`), which becomes Unix seconds.
+  static func timeValue(_ text: String, span: Range<Int>?) throws(NotebookError) -> Double {
+    if let v = Double(text), v.isFinite { return v }
+    let f = DateFormatter()
+    f.locale = Locale(identifier: "en_US_POSIX")
+    f.timeZone = TimeZone(identifier: "UTC")
+    for format in ["yyyy-MM-dd", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm"] {
+      f.dateFormat = format
+      if let d = f.date(from: text) { return d.timeIntervalSince1970 }
+    }
+    throw NotebookError(
+      .badValue, "cut must be a number or a date like 2026-03-01 (UTC), found '\(text)'", span: span)
+  }
 
   static let modelTypes = ["pop", "random"]
 
