@@ -85,6 +85,15 @@ public enum CSVReader {
   public static func read(
     data: [UInt8], name: String, options: CSVOptions, progress: (@Sendable (Double) -> Bool)? = nil
   ) throws(DataError) -> (Table, LoadReport) {
+    try read(data: data, name: name, options: options, progress: progress, intFastPath: true)
+  }
+
+  /// ``read(data:name:options:progress:)`` with the all-int fast path on or off
+  /// (off: the general path only; the tests compare the two).
+  static func read(
+    data: [UInt8], name: String, options: CSVOptions, progress: (@Sendable (Double) -> Bool)? = nil,
+    intFastPath: Bool
+  ) throws(DataError) -> (Table, LoadReport) {
     if data.isEmpty { throw .io(path: name, message: "the file is empty (0 bytes)") }
     let result = data.withUnsafeBufferPointer { b -> Result<(Table, LoadReport), DataError> in
       guard let p = b.baseAddress else {
@@ -92,7 +101,9 @@ public enum CSVReader {
       }
       do throws(DataError) {
         return .success(
-          try parse(p, count: b.count, name: name, options: options, progress: progress, mappingAddress: nil))
+          try parse(
+            p, count: b.count, name: name, options: options, progress: progress, mappingAddress: nil,
+            intFastPath: intFastPath))
       } catch {
         return .failure(error)
       }
@@ -112,7 +123,7 @@ public enum CSVReader {
 
   private static func parse(
     _ base: UnsafePointer<UInt8>, count: Int, name: String, options: CSVOptions,
-    progress callback: (@Sendable (Double) -> Bool)?, mappingAddress: UInt?
+    progress callback: (@Sendable (Double) -> Bool)?, mappingAddress: UInt?, intFastPath: Bool = true
   ) throws(DataError) -> (Table, LoadReport) {
     var start = 0
     if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
@@ -201,6 +212,19 @@ public enum CSVReader {
     }
     cuts.append(count)
     let chunks = cuts.count - 1
+
+    // All-int files (ratings) go straight into the final arrays (see ``CSVIntLoader``).
+    if intFastPath && sample.rows > 0 && kinds.allSatisfy({ $0 == .int }) {
+      let fast = CSVLoadProgress(total: dataBytes, callback: callback, mappingAddress: mappingAddress)
+      if let arrays = CSVIntLoader.load(
+        base: base, limit: count, separator: separator, ncols: ncols, cuts: cuts, progress: fast)
+      {
+        let columns = (0..<ncols).map { (names[$0], Column(ints: arrays[$0])) }
+        return (Table(columns: columns), LoadReport(rows: arrays[0].count, bytes: count))
+      }
+      if fast.isCancelled { throw .cancelled }
+      // Not all plain ints after all: the general path below (progress restarts from 0).
+    }
 
     let progress = CSVLoadProgress(total: dataBytes, callback: callback, mappingAddress: mappingAddress)
     parser = CSVChunkParser(

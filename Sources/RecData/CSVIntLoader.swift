@@ -1,0 +1,324 @@
+import Dispatch
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The all-integer fast load: a file whose every record is plain integers (a ratings
+/// file) parsed straight into the final column arrays.
+///
+/// Two parallel passes over the ranges ``CSVReader`` cut at line starts:
+/// 1. count the newlines of each range (SIMD, ~0.1 ns a byte): a record of plain
+///    integers is one line, so the counts bound each range's rows and their prefix
+///    sums give each range its own slot in the final arrays;
+/// 2. parse each range into its slot through raw pointers.
+///
+/// So there is no per-range array, no join copy, no `Array.append` (no uniqueness or
+/// capacity check per value) and the arrays are allocated once, uninitialized, with
+/// exactly the capacity the counts give (no zero fill). Blank lines leave a range
+/// short of its slot; the gap is closed with `memmove` (the same table as without
+/// them). The slots do not depend on the thread count's timing, only on the cuts, and
+/// the rows land in file order, so the table is the same for any thread count.
+///
+/// A record that is not `ncols` fields of 1 to 18 digits with an optional `-` (a
+/// quote, a missing value, a decimal, a wrong field count...) makes ``load`` return
+/// `nil`: the caller then parses the file on the general path, which decides what
+/// the record is (an error, a promotion, a skip).
+enum CSVIntLoader {
+  /// The pointers the workers share: the buffer, the columns' storage, and each
+  /// range's row count (each worker writes only its own slot and its own rows).
+  private struct Shared: @unchecked Sendable {
+    let base: UnsafePointer<UInt8>
+    let outs: UnsafeMutablePointer<UnsafeMutablePointer<Int>>
+    let counts: UnsafeMutableBufferPointer<Int>
+    let rows: UnsafeMutableBufferPointer<Int>
+  }
+
+  /// The columns of the records starting in `cuts[0]..<cuts.last` (cuts at line
+  /// starts), or `nil` when a record is not all plain integers or the load was
+  /// cancelled (see `progress.isCancelled`).
+  static func load(
+    base: UnsafePointer<UInt8>, limit: Int, separator: UInt8, ncols: Int, cuts: [Int],
+    progress: CSVLoadProgress
+  ) -> [[Int]]? {
+    let chunks = cuts.count - 1
+    guard ncols >= 1, chunks >= 1 else { return nil }
+    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+    let rows = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+    let outs = UnsafeMutablePointer<UnsafeMutablePointer<Int>>.allocate(capacity: ncols)
+    counts.initialize(repeating: 0)
+    rows.initialize(repeating: -1)
+    defer {
+      counts.deallocate()
+      rows.deallocate()
+      outs.deallocate()
+    }
+    let shared = Shared(base: base, outs: outs, counts: counts, rows: rows)
+    runChunks(chunks) { i in
+      let a = cuts[i]
+      let b = cuts[i + 1]
+      var n = countNewlines(shared.base + a, b - a)
+      if b == limit && b > a && shared.base[b - 1] != 0x0A { n += 1 }
+      shared.counts[i] = n
+    }
+    var starts = [0]
+    for i in 0..<chunks { starts.append(starts[i] + counts[i]) }
+    let slots = starts
+    let capacity = max(slots[chunks], 1)
+
+    var arrays = [[Int]](repeating: [], count: ncols)
+    // Each column's array is created uninitialized; the innermost call parses into all of them.
+    func build(_ c: Int) -> Int? {
+      if c == ncols { return parseAll() }
+      var total: Int? = nil
+      let array = [Int](unsafeUninitializedCapacity: capacity) { buffer, count in
+        guard let p = buffer.baseAddress else { return }
+        outs[c] = p
+        total = build(c + 1)
+        count = total ?? 0
+      }
+      arrays[c] = array
+      return total
+    }
+    func parseAll() -> Int? {
+      runChunks(chunks) { i in
+        shared.rows[i] = parseRange(
+          shared.base, limit: limit, separator: separator, ncols: ncols, from: cuts[i], to: cuts[i + 1],
+          outs: shared.outs, slot: slots[i], slotEnd: slots[i + 1], progress: progress)
+      }
+      var total = 0
+      for i in 0..<chunks {
+        let r = rows[i]
+        guard r >= 0 else { return nil }
+        // Blank lines: move this range's rows down to follow the previous range's.
+        if total != slots[i] && r > 0 {
+          for c in 0..<ncols { (outs[c] + total).update(from: outs[c] + slots[i], count: r) }
+        }
+        total += r
+      }
+      return total
+    }
+    guard build(0) != nil else { return nil }
+    return arrays
+  }
+
+  /// Runs `body(0..<n)` on `n` threads (inline when `n == 1`).
+  private nonisolated static func runChunks(_ n: Int, _ body: @Sendable (Int) -> Void) {
+    if n == 1 {
+      body(0)
+    } else {
+      DispatchQueue.concurrentPerform(iterations: n, execute: body)
+    }
+  }
+
+  /// Parses the records starting in `start..<end` into rows `slot..<slotEnd` of
+  /// `outs`; returns the number of rows, or -1 when a record is not all plain
+  /// integers (or the load was cancelled).
+  private static func parseRange(
+    _ base: UnsafePointer<UInt8>, limit: Int, separator: UInt8, ncols: Int, from start: Int, to end: Int,
+    outs: UnsafeMutablePointer<UnsafeMutablePointer<Int>>, slot: Int, slotEnd: Int, progress: CSVLoadProgress
+  ) -> Int {
+    let checkpointBytes = 4 << 20
+    var nextCheckpoint = start + checkpointBytes
+    var lastCheckpoint = start
+    var pos = start
+    var row = slot
+    while pos < end {
+      if pos >= nextCheckpoint {
+        if !progress.advance(from: lastCheckpoint, to: pos) { return -1 }
+        lastCheckpoint = pos
+        nextCheckpoint = pos + checkpointBytes
+      }
+      let b = base[pos]
+      // Blank lines (LF or CRLF) are not records.
+      if b == 0x0A {
+        pos += 1
+        continue
+      }
+      if b == 0x0D && pos + 1 < limit && base[pos + 1] == 0x0A {
+        pos += 2
+        continue
+      }
+      // A record is one line, so the newline count bounds the rows; checked anyway.
+      guard row < slotEnd else { return -1 }
+      if pos + windowReach <= limit,
+        let next = windowRecord(base, separator: separator, ncols: ncols, at: pos, outs: outs, row: row)
+      {
+        pos = next
+      } else if let next = record(
+        base, limit: limit, separator: separator, ncols: ncols, at: pos, outs: outs, row: row)
+      {
+        pos = next
+      } else {
+        return -1
+      }
+      row += 1
+    }
+    if !progress.advance(from: lastCheckpoint, to: pos) { return -1 }
+    return row - slot
+  }
+
+  /// Stores the record at `start` in row `row` of `outs` if every field is 1 to 18
+  /// digits with an optional `-`, ended by the separator (the last by LF, CRLF or
+  /// the end of the data); returns the next record's offset, or `nil` (the row's
+  /// slots may then hold some of the record's values: the caller gives up).
+  @inline(__always)
+  static func record(
+    _ base: UnsafePointer<UInt8>, limit: Int, separator sep: UInt8, ncols: Int, at start: Int,
+    outs: UnsafeMutablePointer<UnsafeMutablePointer<Int>>, row: Int
+  ) -> Int? {
+    let last = ncols - 1
+    var q = start
+    for c in 0...last {
+      var negative = false
+      if q < limit && base[q] == 0x2D {
+        negative = true
+        q += 1
+      }
+      let digitsStart = q
+      var v: UInt64 = 0
+      var inDigits = true
+      // Eight bytes at a time while they are in the buffer (see `CSVChunkParser.swarDigits`).
+      while q + 8 <= limit {
+        let (k, value) = CSVChunkParser.swarDigits(UnsafeRawPointer(base + q).loadUnaligned(as: UInt64.self))
+        v = v &* CSVChunkParser.powersOfTen[k] &+ value
+        q += k
+        if k < 8 {
+          inDigits = false
+          break
+        }
+      }
+      while inDigits && q < limit {
+        let d = base[q] &- 0x30
+        if d >= 10 { break }
+        v = v &* 10 &+ UInt64(d)
+        q += 1
+      }
+      let n = q - digitsStart
+      guard n > 0 && n <= 18 else { return nil }
+      if c < last {
+        guard q < limit && base[q] == sep else { return nil }
+      } else if q < limit && base[q] != 0x0A {
+        // CRLF, or a CR that ends the data.
+        guard base[q] == 0x0D && (q + 1 == limit || base[q + 1] == 0x0A) else { return nil }
+        q += 1
+      }
+      let x = Int(truncatingIfNeeded: v)
+      outs[c][row] = negative ? -x : x
+      q += 1
+    }
+    return min(q, limit)
+  }
+
+  /// The number of LF bytes in `p[0..<n]`, 8 bytes per step (SWAR): with `x` the
+  /// word XOR LF bytes, a byte of `x` is zero iff the high bit of
+  /// `((x & 0x7F..) + 0x7F..) | x` is clear (no carry crosses a byte). The 0/1 flags
+  /// are summed per byte for up to 255 words, then across bytes (no popcount: the
+  /// baseline x86-64 target has none).
+  static func countNewlines(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int {
+    let lf: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+    let low: UInt64 = 0x7F7F_7F7F_7F7F_7F7F
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    var total = 0
+    var i = 0
+    let raw = UnsafeRawPointer(p)
+    while i + 8 <= n {
+      var acc: UInt64 = 0
+      let stop = min(n - 8, i + 8 * 254)
+      while i <= stop {
+        let x = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self) ^ lf
+        acc &+= (~(((x & low) &+ low) | x) >> 7) & ones
+        i += 8
+      }
+      // Bytes (each <= 255) to 16-bit lanes, then one multiply adds the four lanes into the top one.
+      let pairs = (acc & 0x00FF_00FF_00FF_00FF) &+ ((acc >> 8) & 0x00FF_00FF_00FF_00FF)
+      total += Int((pairs &* 0x0001_0001_0001_0001) >> 48)
+    }
+    while i < n {
+      if p[i] == 0x0A { total += 1 }
+      i += 1
+    }
+    return total
+  }
+
+  /// Bytes a ``windowRecord`` call may read from the record's start.
+  static let windowReach = 40
+
+  /// ``record`` for a record of at most 32 bytes with at most 16 digits a field and
+  /// an LF end, `windowReach` bytes or more before the end of the data; `nil` for
+  /// anything else (the caller then tries ``record``).
+  ///
+  /// Why: ``record`` finds each field's end from the digits it parsed, so every
+  /// field waits for the previous one's multiplies and bit scans (~110 cycles a
+  /// ratings row). Here one pass over the record's 32 bytes flags every non-digit
+  /// (four independent words), the field ends are the set bits of that mask (one
+  /// bit scan each), and the digits of different fields are converted
+  /// independently, so the CPU overlaps them.
+  @inline(__always)
+  static func windowRecord(
+    _ base: UnsafePointer<UInt8>, separator sep: UInt8, ncols: Int, at start: Int,
+    outs: UnsafeMutablePointer<UnsafeMutablePointer<Int>>, row: Int
+  ) -> Int? {
+    let raw = UnsafeRawPointer(base + start)
+    var mask: UInt64 = 0
+    for k in 0..<4 {
+      mask |= nonDigitBits(raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)) << UInt64(8 * k)
+    }
+    let last = ncols - 1
+    var a = 0
+    for c in 0...last {
+      var negative = false
+      if base[start + a] == 0x2D {
+        negative = true
+        a += 1
+      }
+      guard a < 32 else { return nil }
+      let rest = mask >> UInt64(a)
+      guard rest != 0 else { return nil }
+      let b = a + rest.trailingZeroBitCount
+      let n = b - a
+      guard n >= 1 && n <= 16 && b < 32 else { return nil }
+      let t = base[start + b]
+      guard c < last ? t == sep : t == 0x0A else { return nil }
+      var v: UInt64
+      if n <= 8 {
+        v = digitsValue(raw.loadUnaligned(fromByteOffset: a, as: UInt64.self), n)
+      } else {
+        let high = digitsValue(raw.loadUnaligned(fromByteOffset: a, as: UInt64.self), n - 8)
+        v = high &* 100_000_000 &+ digitsValue(raw.loadUnaligned(fromByteOffset: b - 8, as: UInt64.self), 8)
+      }
+      let x = Int(truncatingIfNeeded: v)
+      outs[c][row] = negative ? -x : x
+      a = b + 1
+    }
+    return start + a
+  }
+
+  /// The high bit of each byte of `w` that is not an ASCII digit, packed into the
+  /// low 8 bits (byte i to bit i). Exact per byte (no borrow crosses a byte): a
+  /// byte is a digit iff its high bit is clear, its low 7 bits + 0x50 reach 0x80
+  /// (>= '0') and its low 7 bits + 0x46 do not (<= '9').
+  @inline(__always)
+  static func nonDigitBits(_ w: UInt64) -> UInt64 {
+    let word = UInt64(littleEndian: w)
+    let low = word & 0x7F7F_7F7F_7F7F_7F7F
+    let atLeastZero = low &+ 0x5050_5050_5050_5050
+    let aboveNine = low &+ 0x4646_4646_4646_4646
+    let flags = ((word | ~atLeastZero | aboveNine) & 0x8080_8080_8080_8080) >> 7
+    return (flags &* 0x0102_0408_1020_4080) >> 56
+  }
+
+  /// The value of the first `n` (1...8) bytes of `w`, all ASCII digits (first byte
+  /// in the low bits): moved to the top bytes and combined pairwise, as in
+  /// `CSVChunkParser.swarDigits`.
+  @inline(__always)
+  static func digitsValue(_ w: UInt64, _ n: Int) -> UInt64 {
+    var d = (UInt64(littleEndian: w) &- 0x3030_3030_3030_3030) << UInt64((8 - n) << 3)
+    d = ((d & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
+    d = ((d & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
+    d = ((d & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32
+    return d
+  }
+}
