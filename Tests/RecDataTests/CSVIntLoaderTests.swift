@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import RecData
@@ -77,6 +78,25 @@ import Testing
         default: Issue.record("fast and general disagree for \(odd) at \(at): \(fast) vs \(general)")
         }
       }
+    }
+  }
+
+  /// A mapped file over 8 MB: several 4 MB steps per range, each released to the
+  /// kernel after counting and after parsing, and column pages mapped ahead.
+  @Test func mappedFileEqualsTheGeneralPath() throws {
+    let (bytes, columns) = Self.file(
+      seed: 11, rows: 400_003, ncols: 4, blankLines: true, crlf: false, finalNewline: true)
+    #expect(bytes.count > 8 << 20)
+    let dir = try CSVTest.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: dir) }
+    let path = dir + "/ints.csv"
+    #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
+    for threads in [1, 2, 3] {
+      var o = CSVOptions()
+      o.threads = threads
+      let (t, report) = try CSVReader.read(path: path, options: o)
+      #expect(report.rows == 400_003)
+      #expect(t.columns == columns.map { Column(ints: $0) }, "threads \(threads)")
     }
   }
 
