@@ -293,39 +293,40 @@ enum CSVIntLoader {
     _ base: UnsafePointer<UInt8>, separator sep: UInt8, ncols: Int, at start: Int,
     outs: UnsafeMutablePointer<UnsafeMutablePointer<Int>>, row: Int
   ) -> Int? {
-    let raw = UnsafeRawPointer(base + start)
-    var mask: UInt64 = 0
-    for k in 0..<4 {
-      mask |= nonDigitBits(raw.loadUnaligned(fromByteOffset: 8 * k, as: UInt64.self)) << UInt64(8 * k)
-    }
-    let last = ncols - 1
+    let p = base + start
+    let raw = UnsafeRawPointer(p)
+    let m0 = nonDigitBits(raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self))
+    let m1 = nonDigitBits(raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    let m2 = nonDigitBits(raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self))
+    let m3 = nonDigitBits(raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self))
+    // Bit 32 is set as a stop: a field that reaches it is too long for the window.
+    let mask = m0 | m1 &<< 8 | m2 &<< 16 | m3 &<< 24 | 1 &<< 32
+    let last = ncols &- 1
     var a = 0
+    // Wrapping arithmetic: every offset here is below 40 (no overflow checks needed).
     for c in 0...last {
       var negative = false
-      if base[start + a] == 0x2D {
+      if p[a] == 0x2D {
         negative = true
-        a += 1
+        a &+= 1
       }
       guard a < 32 else { return nil }
-      let rest = mask >> UInt64(a)
-      guard rest != 0 else { return nil }
-      let b = a + rest.trailingZeroBitCount
-      let n = b - a
-      guard n >= 1 && n <= 16 && b < 32 else { return nil }
-      let t = base[start + b]
-      guard c < last ? t == sep : t == 0x0A else { return nil }
+      let b = a &+ (mask &>> UInt64(a)).trailingZeroBitCount
+      let n = b &- a
+      guard UInt(bitPattern: n &- 1) < 16 && b < 32 else { return nil }
+      guard p[b] == (c < last ? sep : 0x0A) else { return nil }
       var v: UInt64
       if n <= 8 {
         v = digitsValue(raw.loadUnaligned(fromByteOffset: a, as: UInt64.self), n)
       } else {
-        let high = digitsValue(raw.loadUnaligned(fromByteOffset: a, as: UInt64.self), n - 8)
-        v = high &* 100_000_000 &+ digitsValue(raw.loadUnaligned(fromByteOffset: b - 8, as: UInt64.self), 8)
+        let high = digitsValue(raw.loadUnaligned(fromByteOffset: a, as: UInt64.self), n &- 8)
+        v = high &* 100_000_000 &+ digitsValue(raw.loadUnaligned(fromByteOffset: b &- 8, as: UInt64.self), 8)
       }
       let x = Int(truncatingIfNeeded: v)
-      outs[c][row] = negative ? -x : x
-      a = b + 1
+      outs[c][row] = negative ? 0 &- x : x
+      a = b &+ 1
     }
-    return start + a
+    return start &+ a
   }
 
   /// The high bit of each byte of `w` that is not an ASCII digit, packed into the
@@ -347,7 +348,7 @@ enum CSVIntLoader {
   /// `CSVChunkParser.swarDigits`.
   @inline(__always)
   static func digitsValue(_ w: UInt64, _ n: Int) -> UInt64 {
-    var d = (UInt64(littleEndian: w) &- 0x3030_3030_3030_3030) << UInt64((8 - n) << 3)
+    var d = (UInt64(littleEndian: w) &- 0x3030_3030_3030_3030) &<< UInt64((8 &- n) &<< 3)
     d = ((d & 0x0F0F_0F0F_0F0F_0F0F) &* 2561) >> 8
     d = ((d & 0x00FF_00FF_00FF_00FF) &* 6_553_601) >> 16
     d = ((d & 0x0000_FFFF_0000_FFFF) &* 42_949_672_960_001) >> 32

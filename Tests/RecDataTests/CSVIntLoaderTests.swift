@@ -100,6 +100,35 @@ import Testing
     }
   }
 
+  /// Records around the 32-byte window: the LF at offset 30, 31, 32 and 33, fields
+  /// of 16 and 17 digits, a `-` at the window's last byte.
+  @Test func recordsAroundTheWindowEdge() throws {
+    var s = "a,b\n"
+    var expected: [[Int]] = [[], []]
+    for w in 14...16 {
+      for v in [
+        (String(repeating: "9", count: w), "1234567890123456"), ("1", "-" + String(repeating: "7", count: w)),
+      ] {
+        for _ in 0..<3 {
+          s += "\(v.0),\(v.1)\n"
+          expected[0].append(Int(v.0) ?? 0)
+          expected[1].append(Int(v.1) ?? 0)
+        }
+      }
+    }
+    s += "12345678901234567,-12345678901234\n"
+    expected[0].append(12_345_678_901_234_567)
+    expected[1].append(-12_345_678_901_234)
+    s += String(repeating: "1,2\n", count: 20)
+    expected[0] += [Int](repeating: 1, count: 20)
+    expected[1] += [Int](repeating: 2, count: 20)
+    let bytes = Array(s.utf8)
+    for threads in [1, 2] {
+      let t = try Self.read(bytes, threads: threads, fast: true)
+      #expect(t.columns == expected.map { Column(ints: $0) })
+    }
+  }
+
   @Test func countNewlinesMatchesAByteLoop() {
     var g = SeededGenerator(seed: 3)
     let bytes = (0..<5000).map { _ in g.nextInt(below: 4) == 0 ? UInt8(0x0A) : UInt8(g.nextInt(below: 256)) }
