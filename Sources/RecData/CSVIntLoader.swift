@@ -10,9 +10,10 @@ import Dispatch
 /// file) parsed straight into the final column arrays.
 ///
 /// Two parallel passes over the ranges ``CSVReader`` cut at line starts:
-/// 1. count the newlines of each range (SIMD, ~0.1 ns a byte): a record of plain
-///    integers is one line, so the counts bound each range's rows and their prefix
-///    sums give each range its own slot in the final arrays;
+/// 1. count the newlines of each range but the last (SWAR, 8 bytes a step): a record
+///    of plain integers is one line, so the counts bound each range's rows and their
+///    prefix sums give each range its own slot in the final arrays (the last range's
+///    slot is sized by a bound on its bytes, so one thread needs no count at all);
 /// 2. parse each range into its slot through raw pointers.
 ///
 /// So there is no per-range array, no join copy, no `Array.append` (no uniqueness or
@@ -45,7 +46,7 @@ enum CSVIntLoader {
   ) -> [[Int]]? {
     let chunks = cuts.count - 1
     guard ncols >= 1, chunks >= 1 else { return nil }
-    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
+    let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max((chunks - 1) * chunks, 1))
     let rows = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
     let outs = UnsafeMutablePointer<UnsafeMutablePointer<Int>>.allocate(capacity: ncols)
     counts.initialize(repeating: 0)
@@ -56,9 +57,18 @@ enum CSVIntLoader {
       outs.deallocate()
     }
     let shared = Shared(base: base, outs: outs, counts: counts, rows: rows)
-    runChunks(chunks) { i in
-      let a = cuts[i]
-      let b = cuts[i + 1]
+    // Only the ranges before the last need counts (their slots' sizes); each is
+    // counted in `chunks` pieces, one per thread. The last range's slot is sized by a
+    // bound instead: a record of plain ints takes at least 2 bytes a field (a digit
+    // and a separator or LF; one less for a last record without LF), so the bound
+    // over-reserves address space, never memory (untouched pages are not mapped).
+    let pieces = (chunks - 1) * chunks
+    runChunks(pieces) { t in
+      let i = t / chunks
+      let j = t % chunks
+      let length = cuts[i + 1] - cuts[i]
+      let a = cuts[i] + length / chunks * j
+      let b = j == chunks - 1 ? cuts[i + 1] : cuts[i] + length / chunks * (j + 1)
       // In 4 MB steps, each handed back to the kernel once counted (as the parser does):
       // the file's pages must not all be resident when the columns fill up.
       var n = 0
@@ -69,11 +79,13 @@ enum CSVIntLoader {
         progress.release(from: p, to: q)
         p = q
       }
-      if b == limit && b > a && shared.base[b - 1] != 0x0A { n += 1 }
-      shared.counts[i] = n
+      shared.counts[t] = n
     }
     var starts = [0]
-    for i in 0..<chunks { starts.append(starts[i] + counts[i]) }
+    for i in 0..<chunks - 1 {
+      starts.append(starts[i] + counts[(i * chunks)..<(i * chunks + chunks)].reduce(0, +))
+    }
+    starts.append(starts[chunks - 1] + (cuts[chunks] - cuts[chunks - 1] + 1) / (2 * ncols))
     let slots = starts
     let capacity = max(slots[chunks], 1)
 
@@ -128,10 +140,10 @@ enum CSVIntLoader {
     #endif
   }
 
-  /// Runs `body(0..<n)` on `n` threads (inline when `n == 1`).
+  /// Runs `body(0..<n)` on `n` threads (inline when `n == 1`, nothing when 0).
   private nonisolated static func runChunks(_ n: Int, _ body: @Sendable (Int) -> Void) {
-    if n == 1 {
-      body(0)
+    if n <= 1 {
+      if n == 1 { body(0) }
     } else {
       DispatchQueue.concurrentPerform(iterations: n, execute: body)
     }
