@@ -35,10 +35,11 @@ import Dispatch
 /// a header gives a table with 0 rows).
 ///
 /// Speed: the file is memory-mapped and cut at line boundaries into one range per
-/// core; each range is parsed on its own thread straight into typed arrays (no
-/// `String` per numeric field; records of plain integers take a fast path that reads
-/// 8 digits at a time), and the ranges are joined in order, so the table is
-/// the same for any thread count. A cut that falls inside a quoted field is
+/// core. A file of plain integers only (a ratings file) is parsed by every thread
+/// straight into its slot of the final arrays (``CSVIntLoader``). Otherwise each range
+/// is parsed on its own thread into typed arrays (no `String` per numeric field;
+/// records of plain integers take a fast path that reads 8 digits at a time), and the
+/// ranges are joined in order. Either way the table is the same for any thread count. A cut that falls inside a quoted field is
 /// detected (the previous range's last record runs past it) and that range is
 /// parsed again from the right place.
 public enum CSVReader {
