@@ -45,7 +45,9 @@ enum CSVIntLoader {
     progress: CSVLoadProgress
   ) -> [[Int]]? {
     let chunks = cuts.count - 1
-    guard ncols >= 1, chunks >= 1 else { return nil }
+    // The arrays are opened by one nested call per column: bound the nesting (a wide
+    // file takes the general path; a load may run on a thread with a small stack).
+    guard ncols >= 1, ncols <= maxColumns, chunks >= 1 else { return nil }
     let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max((chunks - 1) * chunks, 1))
     let rows = UnsafeMutableBufferPointer<Int>.allocate(capacity: chunks)
     let outs = UnsafeMutablePointer<UnsafeMutablePointer<Int>>.allocate(capacity: ncols)
@@ -286,6 +288,9 @@ enum CSVIntLoader {
     }
     return total
   }
+
+  /// The most columns the fast load takes.
+  static let maxColumns = 64
 
   /// Bytes a ``windowRecord`` call may read from the record's start.
   static let windowReach = 40

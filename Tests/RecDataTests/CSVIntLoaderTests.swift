@@ -129,6 +129,15 @@ import Testing
     }
   }
 
+  /// Wider than the fast load takes (one nested call per column): the general path, same values.
+  @Test func wideFileTakesTheGeneralPath() throws {
+    let ncols = CSVIntLoader.maxColumns + 1
+    let (bytes, columns) = Self.file(
+      seed: 5, rows: 50, ncols: ncols, blankLines: false, crlf: false, finalNewline: true)
+    let t = try Self.read(bytes, threads: 2, fast: true)
+    #expect(t.columns == columns.map { Column(ints: $0) })
+  }
+
   @Test func countNewlinesMatchesAByteLoop() {
     var g = SeededGenerator(seed: 3)
     let bytes = (0..<5000).map { _ in g.nextInt(below: 4) == 0 ? UInt8(0x0A) : UInt8(g.nextInt(below: 256)) }
