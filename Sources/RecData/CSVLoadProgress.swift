@@ -33,6 +33,18 @@ final class CSVLoadProgress: Sendable {
 
   /// Records that `from..<to` (offsets in the buffer) has been parsed; `false` means stop.
   func advance(from: Int, to: Int) -> Bool {
+    release(from: from, to: to)
+    let d = done.add(to - from, ordering: .relaxed).newValue
+    if stopped.load(ordering: .relaxed) { return false }
+    if let callback, !callback(min(1, Double(d) / Double(total))) {
+      stopped.store(true, ordering: .relaxed)
+      return false
+    }
+    return true
+  }
+
+  /// Hands the whole pages of `from..<to` back to the kernel when the buffer is a mapping.
+  func release(from: Int, to: Int) {
     if let address = mappingAddress {
       let page = Int(sysconf(Int32(_SC_PAGESIZE)))
       let a = (from + page - 1) / page * page
@@ -41,12 +53,5 @@ final class CSVLoadProgress: Sendable {
         _ = madvise(p, b - a, Int32(MADV_DONTNEED))
       }
     }
-    let d = done.add(to - from, ordering: .relaxed).newValue
-    if stopped.load(ordering: .relaxed) { return false }
-    if let callback, !callback(min(1, Double(d) / Double(total))) {
-      stopped.store(true, ordering: .relaxed)
-      return false
-    }
-    return true
   }
 }

@@ -35,10 +35,11 @@ import Dispatch
 /// a header gives a table with 0 rows).
 ///
 /// Speed: the file is memory-mapped and cut at line boundaries into one range per
-/// core; each range is parsed on its own thread straight into typed arrays (no
-/// `String` per numeric field; records of plain integers take a fast path that reads
-/// 8 digits at a time), and the ranges are joined in order, so the table is
-/// the same for any thread count. A cut that falls inside a quoted field is
+/// core. A file of plain integers only (a ratings file) is parsed by every thread
+/// straight into its slot of the final arrays (``CSVIntLoader``). Otherwise each range
+/// is parsed on its own thread into typed arrays (no `String` per numeric field;
+/// records of plain integers take a fast path that reads 8 digits at a time), and the
+/// ranges are joined in order. Either way the table is the same for any thread count. A cut that falls inside a quoted field is
 /// detected (the previous range's last record runs past it) and that range is
 /// parsed again from the right place.
 public enum CSVReader {
@@ -85,6 +86,15 @@ public enum CSVReader {
   public static func read(
     data: [UInt8], name: String, options: CSVOptions, progress: (@Sendable (Double) -> Bool)? = nil
   ) throws(DataError) -> (Table, LoadReport) {
+    try read(data: data, name: name, options: options, progress: progress, intFastPath: true)
+  }
+
+  /// ``read(data:name:options:progress:)`` with the all-int fast path on or off
+  /// (off: the general path only; the tests compare the two).
+  static func read(
+    data: [UInt8], name: String, options: CSVOptions, progress: (@Sendable (Double) -> Bool)? = nil,
+    intFastPath: Bool
+  ) throws(DataError) -> (Table, LoadReport) {
     if data.isEmpty { throw .io(path: name, message: "the file is empty (0 bytes)") }
     let result = data.withUnsafeBufferPointer { b -> Result<(Table, LoadReport), DataError> in
       guard let p = b.baseAddress else {
@@ -92,7 +102,9 @@ public enum CSVReader {
       }
       do throws(DataError) {
         return .success(
-          try parse(p, count: b.count, name: name, options: options, progress: progress, mappingAddress: nil))
+          try parse(
+            p, count: b.count, name: name, options: options, progress: progress, mappingAddress: nil,
+            intFastPath: intFastPath))
       } catch {
         return .failure(error)
       }
@@ -112,7 +124,7 @@ public enum CSVReader {
 
   private static func parse(
     _ base: UnsafePointer<UInt8>, count: Int, name: String, options: CSVOptions,
-    progress callback: (@Sendable (Double) -> Bool)?, mappingAddress: UInt?
+    progress callback: (@Sendable (Double) -> Bool)?, mappingAddress: UInt?, intFastPath: Bool = true
   ) throws(DataError) -> (Table, LoadReport) {
     var start = 0
     if count >= 3 && base[0] == 0xEF && base[1] == 0xBB && base[2] == 0xBF { start = 3 }
@@ -201,6 +213,19 @@ public enum CSVReader {
     }
     cuts.append(count)
     let chunks = cuts.count - 1
+
+    // All-int files (ratings) go straight into the final arrays (see ``CSVIntLoader``).
+    if intFastPath && sample.rows > 0 && kinds.allSatisfy({ $0 == .int }) {
+      let fast = CSVLoadProgress(total: dataBytes, callback: callback, mappingAddress: mappingAddress)
+      if let arrays = CSVIntLoader.load(
+        base: base, limit: count, separator: separator, ncols: ncols, cuts: cuts, progress: fast)
+      {
+        let columns = (0..<ncols).map { (names[$0], Column(ints: arrays[$0])) }
+        return (Table(columns: columns), LoadReport(rows: arrays[0].count, bytes: count))
+      }
+      if fast.isCancelled { throw .cancelled }
+      // Not all plain ints after all: the general path below (progress restarts from 0).
+    }
 
     let progress = CSVLoadProgress(total: dataBytes, callback: callback, mappingAddress: mappingAddress)
     parser = CSVChunkParser(

@@ -3,7 +3,11 @@ import RecData
 
 /// `recbook-bench ops [rows]`: times the data operations on a synthetic interaction
 /// table (default 10,000,000 rows; 100k users x 20k items, Zipf-skewed ids, rating
-/// 1-5, timestamp), one run each, and prints seconds per operation.
+/// 1-5, timestamp), one run each, and prints one JSON line per operation, e.g.
+///
+///     {"bench":"ops","op":"kcore user=5 item=5","rows":10000000,"seconds":1.43,"rows_after":...}
+///
+/// (`op` first and `seconds` early, so the lines read well as they are.)
 nonisolated func runOpsBench(args: [String]) {
   let rows = args.first.flatMap { Int($0) } ?? 10_000_000
   let clock = ContinuousClock()
@@ -11,38 +15,44 @@ nonisolated func runOpsBench(args: [String]) {
     let c = d.components
     return String(format: "%.3f", Double(c.seconds) + Double(c.attoseconds) * 1e-18)
   }
+  /// One JSON line: the operation, its time and `extra` fields (already JSON values).
+  func emit(_ op: String, _ time: String, _ extra: [(String, String)] = []) {
+    let fields = [("bench", "\"ops\""), ("op", "\"\(op)\""), ("rows", "\(rows)"), ("seconds", time)] + extra
+    print("{" + fields.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}")
+  }
   let start = clock.now
   let table = syntheticInteractions(rows: rows, users: 100_000, items: 20_000, seed: 42)
-  print("generated \(rows) rows in \(seconds(clock.now - start)) s")
+  emit("generate", seconds(clock.now - start))
 
-  func time<T>(_ name: String, _ body: () throws -> T) -> T? {
+  func time<T>(_ name: String, _ body: () throws -> T, extra: (T) -> [(String, String)] = { _ in [] }) {
     let t0 = clock.now
     do {
       let r = try body()
-      print("\(name.padding(toLength: 34, withPad: " ", startingAt: 0)) \(seconds(clock.now - t0)) s")
-      return r
+      emit(name, seconds(clock.now - t0), extra(r))
     } catch {
-      print("\(name): failed: \(error)")
-      return nil
+      emit(
+        name, "null",
+        [("error", "\"\(String(describing: error).replacingOccurrences(of: "\"", with: "'"))\"")])
     }
   }
-  if let (d, removed) = time(
-    "dedupe by user,item keep=first", { try table.deduplicated(by: ["user", "item"]) })
-  {
-    print("  removed \(removed), \(d.rowCount) remain")
+  time("dedupe by user,item keep=first", { try table.deduplicated(by: ["user", "item"]) }) { r in
+    [("removed", "\(r.1)"), ("remain", "\(r.0.rowCount)")]
   }
-  _ = time("dedupe by user,item keep=last", { try table.deduplicated(by: ["user", "item"], keep: .last) })
-  if let (_, r) = time(
-    "kcore user=5 item=5", { try table.kcore(user: "user", item: "item", minUser: 5, minItem: 5) })
-  {
-    print(
-      "  users \(r.usersBefore) -> \(r.usersAfter), items \(r.itemsBefore) -> \(r.itemsAfter), "
-        + "rows \(r.rowsBefore) -> \(r.rowsAfter), \(r.iterations) rounds")
+  time("dedupe by user,item keep=last", { try table.deduplicated(by: ["user", "item"], keep: .last) }) { r in
+    [("removed", "\(r.1)"), ("remain", "\(r.0.rowCount)")]
   }
-  _ = time("normalize rating minmax", { try table.normalized("rating", method: .minmax) })
-  _ = time(
+  time("kcore user=5 item=5", { try table.kcore(user: "user", item: "item", minUser: 5, minItem: 5) }) {
+    let r = $0.1
+    return [
+      ("users_before", "\(r.usersBefore)"), ("users_after", "\(r.usersAfter)"),
+      ("items_before", "\(r.itemsBefore)"), ("items_after", "\(r.itemsAfter)"),
+      ("rows_after", "\(r.rowsAfter)"), ("rounds", "\(r.iterations)"),
+    ]
+  }
+  time("normalize rating minmax", { try table.normalized("rating", method: .minmax) })
+  time(
     "normalize rating user-mean by user", { try table.normalized("rating", method: .userMean, by: "user") })
-  _ = time(
+  time(
     "feature rating - mean(rating) by user",
     {
       try table.evaluate(
@@ -50,7 +60,7 @@ nonisolated func runOpsBench(args: [String]) {
           .subtract, .column("rating", span: 0..<0),
           .grouped("mean", [.column("rating", span: 0..<0)], by: ["user"], span: 0..<0), span: 0..<0))
     })
-  _ = time(
+  time(
     "filter rating >= 4",
     {
       try table.filtered(
