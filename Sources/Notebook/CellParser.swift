@@ -237,7 +237,7 @@ public struct CellParser {
       let at = i < tokens.count && !tokens[i].spaceBefore ? tokens[i].span : tokens[start + 1].span
       throw NotebookError(
         .badValue, "option '\(spec.name)' needs a value", span: at,
-        hint: "\(spec.name)=\(spec.type.placeholder)")
+        hint: "\(spec.name)=\(spec.type.valueHint)")
     }
     values.append(tokens[i])
     i += 1
@@ -261,7 +261,7 @@ public struct CellParser {
     func bad(_ what: String, _ t: Token) -> NotebookError {
       NotebookError(
         .badValue, "option '\(spec.name)' expects \(what), found '\(t.text)'", span: t.span,
-        hint: "\(spec.name)=\(spec.type.placeholder)")
+        hint: "\(spec.name)=\(spec.type.valueHint)")
     }
     let value: Arg.Value
     switch spec.type {

@@ -50,7 +50,7 @@ public struct Command: Sendable {
       }
       parts.append(p.optional ? "[\(s)]" : s)
     }
-    for o in options { parts.append("[\(o.name)=\(o.type.placeholder)]") }
+    for o in options { parts.append("[\(o.name)=\(o.type.valueHint)]") }
     return parts.joined(separator: " ")
   }
 }
@@ -115,7 +115,7 @@ public struct Option: Sendable {
     /// A value of any type (`value=0`, `value="n/a"`).
     case value
 
-    var placeholder: String {
+    var valueHint: String {
       switch self {
       case .int: return "N"
       case .double: return "X"

@@ -201,7 +201,7 @@ enum HelpText {
       out.append("  Options:")
       for o in c.options {
         let d = o.defaultValue.map { " (default \($0))" } ?? ""
-        out.append("    \(o.name)=\(o.type.placeholder)  \(o.help)\(d)")
+        out.append("    \(o.name)=\(o.type.valueHint)  \(o.help)\(d)")
       }
     }
     if !c.examples.isEmpty {

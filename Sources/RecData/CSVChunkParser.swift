@@ -252,31 +252,7 @@ struct CSVChunkParser {
     let last = cols.count - 1
     var q = start
     for c in 0...last {
-      var negative = false
-      if q < limit && base[q] == 0x2D {
-        negative = true
-        q += 1
-      }
-      let digitsStart = q
-      var v: UInt64 = 0
-      var inDigits = true
-      // Eight bytes at a time while they are in the buffer (see `swarDigits`).
-      while q + 8 <= limit {
-        let (k, value) = Self.swarDigits(UnsafeRawPointer(base + q).loadUnaligned(as: UInt64.self))
-        v = v &* Self.powersOfTen[k] &+ value
-        q += k
-        if k < 8 {
-          inDigits = false
-          break
-        }
-      }
-      while inDigits && q < limit {
-        let d = base[q] &- 0x30
-        if d >= 10 { break }
-        v = v &* 10 &+ UInt64(d)
-        q += 1
-      }
-      let n = q - digitsStart
+      let (negative, v, n) = Self.integerField(base, at: &q, limit: limit)
       let ended = c < last ? (q < limit && base[q] == sep) : (q == limit || base[q] == 0x0A)
       guard n > 0 && n <= 18 && ended else {
         for k in 0..<c { cols[k].ints.removeLast() }
@@ -287,6 +263,41 @@ struct CSVChunkParser {
       q += 1
     }
     return min(q, limit)
+  }
+
+  /// Reads an optional '-' and the decimal digits after it at `q`, advancing `q` past
+  /// them: eight bytes at a time while they are in the buffer (``swarDigits``), then
+  /// byte by byte. Returns the sign, the magnitude (wrapping past 19 digits; callers
+  /// reject more than 18) and the digit count. Shared by the general parser's
+  /// all-integer records and ``CSVIntLoader``.
+  @inline(__always)
+  static func integerField(_ base: UnsafePointer<UInt8>, at q: inout Int, limit: Int)
+    -> (negative: Bool, magnitude: UInt64, digits: Int)
+  {
+    var negative = false
+    if q < limit && base[q] == 0x2D {
+      negative = true
+      q += 1
+    }
+    let digitsStart = q
+    var v: UInt64 = 0
+    var inDigits = true
+    while q + 8 <= limit {
+      let (k, value) = swarDigits(UnsafeRawPointer(base + q).loadUnaligned(as: UInt64.self))
+      v = v &* powersOfTen[k] &+ value
+      q += k
+      if k < 8 {
+        inDigits = false
+        break
+      }
+    }
+    while inDigits && q < limit {
+      let d = base[q] &- 0x30
+      if d >= 10 { break }
+      v = v &* 10 &+ UInt64(d)
+      q += 1
+    }
+    return (negative, v, q - digitsStart)
   }
 
   /// 10^0 ... 10^8.

@@ -218,31 +218,7 @@ enum CSVIntLoader {
     let last = ncols - 1
     var q = start
     for c in 0...last {
-      var negative = false
-      if q < limit && base[q] == 0x2D {
-        negative = true
-        q += 1
-      }
-      let digitsStart = q
-      var v: UInt64 = 0
-      var inDigits = true
-      // Eight bytes at a time while they are in the buffer (see `CSVChunkParser.swarDigits`).
-      while q + 8 <= limit {
-        let (k, value) = CSVChunkParser.swarDigits(UnsafeRawPointer(base + q).loadUnaligned(as: UInt64.self))
-        v = v &* CSVChunkParser.powersOfTen[k] &+ value
-        q += k
-        if k < 8 {
-          inDigits = false
-          break
-        }
-      }
-      while inDigits && q < limit {
-        let d = base[q] &- 0x30
-        if d >= 10 { break }
-        v = v &* 10 &+ UInt64(d)
-        q += 1
-      }
-      let n = q - digitsStart
+      let (negative, v, n) = CSVChunkParser.integerField(base, at: &q, limit: limit)
       guard n > 0 && n <= 18 else { return nil }
       if c < last {
         guard q < limit && base[q] == sep else { return nil }
