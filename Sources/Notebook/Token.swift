@@ -60,7 +60,7 @@ public enum Lexer {
   }
 
   /// Reads a double-quoted string starting at `start` (the opening quote).
-  /// Escapes: `\"`, `\\`, `\n`, `\t`, `\r`, `\0`, `\u{XXXX}`. Returns the value and the offset after the closing quote.
+  /// Escapes: `\"`, `\\`, `\n`, `\t`, `\r`, `\0`, `\u{e9}` (hex). Returns the value and the offset after the closing quote.
   static func readString(_ c: [Character], from start: Int) throws(NotebookError) -> (String, Int) {
     var i = start + 1
     var out = ""
