@@ -268,26 +268,12 @@ public struct CellParser {
     case .int(let lo, let hi):
       let t = try single()
       guard let v = Int(t.text.replacingOccurrences(of: "_", with: "")) else { throw bad("an integer", t) }
-      if let lo, v < lo {
-        throw NotebookError(
-          .badValue, "option '\(spec.name)' must be at least \(lo), found \(v)", span: t.span)
-      }
-      if let hi, v > hi {
-        throw NotebookError(
-          .badValue, "option '\(spec.name)' must be at most \(hi), found \(v)", span: t.span)
-      }
+      try checkRange(v, lo, hi, option: spec.name, found: String(v), span: t.span)
       value = .int(v)
     case .double(let lo, let hi):
       let t = try single()
       guard let v = Double(t.text), v.isFinite else { throw bad("a number", t) }
-      if let lo, v < lo {
-        throw NotebookError(
-          .badValue, "option '\(spec.name)' must be at least \(lo), found \(t.text)", span: t.span)
-      }
-      if let hi, v > hi {
-        throw NotebookError(
-          .badValue, "option '\(spec.name)' must be at most \(hi), found \(t.text)", span: t.span)
-      }
+      try checkRange(v, lo, hi, option: spec.name, found: t.text, span: t.span)
       value = .double(v)
     case .string:
       value = .text(try single().text)
@@ -325,6 +311,18 @@ public struct CellParser {
       value = .value(t.kind == .string ? .string(t.text) : CellParser.literal(t.text))
     }
     return (spec.name, Arg(value: value, span: span), i)
+  }
+
+  /// Throws when an option's number lies outside its declared bounds.
+  private func checkRange<T: Comparable>(
+    _ v: T, _ lo: T?, _ hi: T?, option: String, found: String, span: Range<Int>
+  ) throws(NotebookError) {
+    if let lo, v < lo {
+      throw NotebookError(.badValue, "option '\(option)' must be at least \(lo), found \(found)", span: span)
+    }
+    if let hi, v > hi {
+      throw NotebookError(.badValue, "option '\(option)' must be at most \(hi), found \(found)", span: span)
+    }
   }
 
   /// An unquoted word as a value: an integer, a decimal, or else the text itself.

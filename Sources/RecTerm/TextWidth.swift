@@ -46,20 +46,7 @@ public enum TextWidth {
   ///
   /// - Complexity: O(n) in the number of characters.
   public static func of(_ text: String) -> Int {
-    var width = 0
-    var inEscape = false
-    for ch in text {
-      if inEscape {
-        if isEscapeFinal(ch) { inEscape = false }
-        continue
-      }
-      if ch == escape {
-        inEscape = true
-        continue
-      }
-      width += of(ch)
-    }
-    return width
+    strippingEscapes(text).reduce(0) { $0 + of($1) }
   }
 
   /// The text with every ANSI escape sequence removed.
