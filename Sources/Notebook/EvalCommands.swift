@@ -183,7 +183,7 @@ enum EvalCommands {
       let start = clock.now
       let cancelled = ctx.isCancelled
       do {
-        try entry.model.fit(split.train) { _ in !cancelled() }
+        _ = try entry.model.fit(split.train, context: FitContext(seed: s.seed, isCancelled: { cancelled() }))
       } catch let e as EvalError {
         throw NotebookError(.data, e.message, span: a.span("SPLIT"))
       } catch {

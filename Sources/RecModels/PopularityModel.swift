@@ -13,7 +13,7 @@ public struct PopularityModel: Recommender {
   public var name: String { window.map { "pop (window \($0))" } ?? "pop" }
   public var itemCount: Int { counts.count }
 
-  public mutating func fit(_ data: Interactions, progress: ((Double) -> Bool)? = nil) throws {
+  public mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport {
     var c = [Float](repeating: 0, count: data.itemCount)
     var from = -Double.infinity
     if let window {
@@ -28,7 +28,8 @@ public struct PopularityModel: Recommender {
       c[Int(data.item[e])] += Float(data.weight?[e] ?? 1)
     }
     counts = c
-    _ = progress?(1)
+    context.onProgress(FitProgress(epoch: 1, epochs: 1, fraction: 1))
+    return FitReport()
   }
 
   public func score(user: Int, into scores: inout [Float]) {

@@ -11,9 +11,10 @@ public struct RandomModel: Recommender {
 
   public var name: String { "random" }
 
-  public mutating func fit(_ data: Interactions, progress: ((Double) -> Bool)? = nil) throws {
+  public mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport {
     itemCount = data.itemCount
-    _ = progress?(1)
+    context.onProgress(FitProgress(epoch: 1, epochs: 1, fraction: 1))
+    return FitReport()
   }
 
   public func score(user: Int, into scores: inout [Float]) {

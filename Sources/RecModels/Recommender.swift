@@ -16,13 +16,19 @@ public struct ScoredItem: Sendable, Equatable {
 public protocol Recommender: ItemScorer {
   /// The number of items the model scores (the catalogue of the data it was fitted on).
   var itemCount: Int { get }
-  /// Fits on `data`; `progress` gets the fraction done and returns `false` to stop.
-  mutating func fit(_ data: Interactions, progress: ((Double) -> Bool)?) throws
+  /// Fits on `data` (the train part of a split). Throws `ModelError` for data the model
+  /// cannot use (no ratings for `svd`, too many items for `ease`); a cancelled or diverged
+  /// fit returns normally and says so in the report.
+  mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport
   /// Items most similar to `item`, best first, or `nil` if the model has no notion of it.
   func similarItems(to item: Int, count: Int) -> [ScoredItem]?
 }
 
 extension Recommender {
+  /// Fits with a default context (seed 42, no callbacks).
+  @discardableResult
+  public mutating func fit(_ data: Interactions) throws -> FitReport { try fit(data, context: FitContext()) }
+
   public func similarItems(to item: Int, count: Int) -> [ScoredItem]? { nil }
 
   /// The `count` best items for `user`, best first, without the user's events in

@@ -30,7 +30,7 @@ import Testing
   func neverReturnsSeenItemsAndRespectsCount(model index: Int) throws {
     let d = try data()
     var m = Self.models[index]()
-    try m.fit(d, progress: nil)
+    try m.fit(d)
     for user in 0..<d.userCount {
       for count in [0, 1, 3, 10] {
         let rec = m.recommend(for: user, count: count, excludingSeen: d)
@@ -45,12 +45,12 @@ import Testing
 
   @Test func popularityRanksByCountWithTiesTowardTheSmallerItem() throws {
     var m = PopularityModel()
-    try m.fit(data(), progress: nil)
+    try m.fit(data())
     #expect(m.counts == [5, 4, 3, 2, 1])
     // User 4 has only item 0: the rest by count.
     #expect(m.recommend(for: 4, count: 3, excludingSeen: try data()).map(\.item) == [1, 2, 3])
     var w = PopularityModel(window: 15)
-    try w.fit(data(), progress: nil)
+    try w.fit(data())
     // Latest time 40; window 15 keeps t >= 25: item 2 (t 20..22) is out, items 3 and 4 stay.
     #expect(w.counts == [0, 0, 0, 2, 1])
   }
@@ -58,8 +58,8 @@ import Testing
   @Test func randomIsSeededPerUser() throws {
     var a = RandomModel(seed: 9)
     var b = RandomModel(seed: 9)
-    try a.fit(data(), progress: nil)
-    try b.fit(data(), progress: nil)
+    try a.fit(data())
+    try b.fit(data())
     #expect(a.recommend(for: 2, count: 3) == b.recommend(for: 2, count: 3))
     var s1 = [Float](repeating: 0, count: 5)
     var s2 = s1
@@ -74,7 +74,7 @@ import Testing
     let d = try Interactions(table: table, roles: InteractionRoles(rating: "rating", time: "timestamp"))
     let split = try Splitter.split(d, method: .leaveOneOut, seed: 42)
     var pop = PopularityModel()
-    try pop.fit(split.train, progress: nil)
+    try pop.fit(split.train)
     let r = try Evaluator.evaluate(pop, on: split, options: EvaluationOptions(k: 10, metrics: [.hr, .ndcg]))
     // ../shared/bench/peers/RESULTS.md, P1, numpy Popularity (results.json, full precision).
     #expect(abs(r.value(.hr)! - 0.04984093319194061) < 1e-6)

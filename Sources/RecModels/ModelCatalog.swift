@@ -1,0 +1,167 @@
+import RecData
+import RecEval
+
+/// A model's failure to fit or to be built, with a message for the user.
+public struct ModelError: Error, Sendable, Equatable, CustomStringConvertible {
+  public var message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}
+
+/// One option of a model type (`factors=64`), declared once: `model` checks cells against
+/// it and `help model TYPE` prints it.
+public struct ModelOption: Sendable {
+  public enum Kind: Sendable, Equatable {
+    case int(min: Int, max: Int)
+    case double(min: Double, max: Double)
+    case choice([String])
+    case bool
+    /// Names of other models of the session (`init=gmf1,mlp1`).
+    case models
+    /// A list of integers (`layers=64,32,16,8`).
+    case ints(min: Int, max: Int)
+  }
+  public var name: String
+  public var kind: Kind
+  /// The default as written in a cell (`64`, `cosine`), or nil when absent means "off".
+  public var defaultValue: String?
+  public var help: String
+  public init(_ name: String, _ kind: Kind, default defaultValue: String? = nil, _ help: String) {
+    self.name = name
+    self.kind = kind
+    self.defaultValue = defaultValue
+    self.help = help
+  }
+}
+
+/// The option values of a `model` cell, already checked against the type's options.
+public struct ModelOptions: Sendable {
+  public enum Value: Sendable, Equatable {
+    case int(Int)
+    case double(Double)
+    case text(String)
+    case bool(Bool)
+    case ints([Int])
+    case names([String])
+  }
+  public var values: [String: Value]
+  /// The session seed, used when the cell gives no `seed=`.
+  public var seed: UInt64
+  /// Fitted models named by `.models` options, by name.
+  public var models: [String: any Recommender]
+
+  public init(_ values: [String: Value] = [:], seed: UInt64 = 42, models: [String: any Recommender] = [:]) {
+    self.values = values
+    self.seed = seed
+    self.models = models
+  }
+
+  public func int(_ name: String, _ fallback: Int) -> Int {
+    if case .int(let v) = values[name] { return v }
+    return fallback
+  }
+  public func double(_ name: String, _ fallback: Double) -> Double {
+    switch values[name] {
+    case .double(let v): return v
+    case .int(let v): return Double(v)
+    default: return fallback
+    }
+  }
+  public func text(_ name: String, _ fallback: String) -> String {
+    if case .text(let v) = values[name] { return v }
+    return fallback
+  }
+  public func bool(_ name: String, _ fallback: Bool) -> Bool {
+    if case .bool(let v) = values[name] { return v }
+    return fallback
+  }
+  public func ints(_ name: String, _ fallback: [Int]) -> [Int] {
+    switch values[name] {
+    case .ints(let v): return v
+    case .int(let v): return [v]
+    default: return fallback
+    }
+  }
+  public func names(_ name: String) -> [String]? {
+    if case .names(let v) = values[name] { return v }
+    return nil
+  }
+  /// `seed=` when given, else the session seed.
+  public var modelSeed: UInt64 {
+    values["seed"].flatMap { if case .int(let v) = $0 { UInt64(v) } else { nil } } ?? seed
+  }
+}
+
+/// A model type as `model NAME = TYPE` knows it: its options, its paper, and how to build one.
+public struct ModelType: Sendable {
+  /// What the training data must hold.
+  public enum Needs: Sendable, Equatable {
+    /// Any interactions (implicit feedback; a rating or weight column is used as confidence when present).
+    case interactions
+    /// Explicit ratings (the split's rating role).
+    case ratings
+  }
+  public var name: String
+  /// `baseline`, `neighbourhood`, `factorization`, `neural`, `linear`.
+  public var family: String
+  /// The citation, e.g. `Hu, Koren and Volinsky, ICDM 2008`.
+  public var paper: String
+  public var summary: String
+  public var needs: Needs
+  /// Whether the model trains in epochs (accepts `fit ... epochs=` and `validate=`).
+  public var iterative: Bool
+  public var options: [ModelOption]
+  public var make: @Sendable (ModelOptions) throws(ModelError) -> any Recommender
+
+  public init(
+    name: String, family: String, paper: String, summary: String, needs: Needs = .interactions,
+    iterative: Bool = false, options: [ModelOption],
+    make: @escaping @Sendable (ModelOptions) throws(ModelError) -> any Recommender
+  ) {
+    self.name = name
+    self.family = family
+    self.paper = paper
+    self.summary = summary
+    self.needs = needs
+    self.iterative = iterative
+    self.options = options
+    self.make = make
+  }
+}
+
+/// Every model type, in the order `help model` lists them. A new model adds its `ModelType`
+/// (a `static let type` beside the model) here.
+public enum ModelCatalog {
+  public static let all: [ModelType] = [
+    PopularityModel.type, RandomModel.type,
+  ]
+
+  public static func named(_ name: String) -> ModelType? { all.first { $0.name == name } }
+  public static var names: [String] { all.map(\.name) }
+
+  /// The `seed=` option every seeded model declares.
+  public static let seedOption = ModelOption(
+    "seed", .int(min: 0, max: Int.max), default: "the session seed", "the random seed of this model")
+}
+
+extension PopularityModel {
+  public static let type = ModelType(
+    name: "pop", family: "baseline", paper: "-",
+    summary: "the most popular items of train, the same list for everyone",
+    options: [
+      ModelOption(
+        "window", .double(min: 0, max: .greatestFiniteMagnitude),
+        "count only events this recent (time units of the split)")
+    ],
+    make: { o throws(ModelError) in
+      PopularityModel(window: o.values["window"] == nil ? nil : o.double("window", 0))
+    })
+}
+
+extension RandomModel {
+  public static let type = ModelType(
+    name: "random", family: "baseline", paper: "-",
+    summary: "a seeded random ranking, the floor any model must beat",
+    options: [ModelCatalog.seedOption],
+    make: { o throws(ModelError) in RandomModel(seed: o.modelSeed) })
+}
