@@ -127,7 +127,8 @@ enum ModelCommands {
     var k = 10
     if parts.count == 2 {
       guard let v = Int(parts[1]), v > 0, v <= 10_000 else {
-        throw NotebookError(.badValue, "validate=METRIC@K needs K from 1 to 10000, found '\(parts[1])'", span: span)
+        throw NotebookError(
+          .badValue, "validate=METRIC@K needs K from 1 to 10000, found '\(parts[1])'", span: span)
       }
       k = v
     }
@@ -167,7 +168,8 @@ enum ModelCommands {
         throw NotebookError(
           .badValue, "\(entry.type) trains in one pass; \(opt)= applies to models that train in epochs",
           span: a.span(opt),
-          hint: "iterative models: \(ModelCatalog.all.filter(\.iterative).map(\.name).joined(separator: ", "))")
+          hint: "iterative models: "
+            + ModelCatalog.all.filter(\.iterative).map(\.name).joined(separator: ", "))
       }
       if a.has("patience") && !a.has("validate") {
         throw NotebookError(
@@ -296,8 +298,8 @@ enum ModelCommands {
       var lines: [String] = []
       let loss = r.epochs.map { (Double($0.epoch), $0.loss) }
       lines += Plot.line(
-        series: [(name: "train loss", points: loss)], title: "\(name): training loss by epoch", xLabel: "epoch",
-        yLabel: "loss", style: style
+        series: [(name: "train loss", points: loss)], title: "\(name): training loss by epoch",
+        xLabel: "epoch", yLabel: "loss", style: style
       ).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
       let val = r.epochs.compactMap { e in e.validation.map { (Double(e.epoch), $0) } }
       if !val.isEmpty {
