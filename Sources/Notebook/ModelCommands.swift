@@ -22,6 +22,31 @@ enum ModelCommands {
     return Option(o.name, type, default: o.defaultValue, o.help)
   }
 
+  /// `help model TYPE`: what it is, its paper, what it needs, its options.
+  static func typeHelp(_ t: ModelType) -> [String] {
+    var out = ["model NAME = \(t.name) [options]", "", "  \(t.summary)."]
+    out.append("")
+    out.append("  Family: \(t.family). Paper: \(t.paper).")
+    out.append(
+      "  Needs: "
+        + (t.needs == .ratings
+          ? "explicit ratings (a split with a rating role)."
+          : "interactions (every row a positive; a weight role adds confidence)."))
+    out.append(
+      t.iterative
+        ? "  Trains in epochs: fit ... epochs=N validate=METRIC patience=N."
+        : "  Trains in one pass.")
+    if !t.options.isEmpty {
+      out.append("")
+      out.append("  Options:")
+      for o in t.options.map(option) {
+        let d = o.defaultValue.map { " (default \($0))" } ?? ""
+        out.append("    \(o.name)=\(o.type.valueHint)  \(o.help)\(d)")
+      }
+    }
+    return out
+  }
+
   /// The TYPE word of a `model NAME = TYPE ...` cell, if written.
   static func typeWord(_ words: [String]) -> String? {
     guard let eq = words.firstIndex(of: "="), eq + 1 < words.count else { return nil }
@@ -31,7 +56,7 @@ enum ModelCommands {
   static let model = Command(
     name: "model", group: .evaluate, summary: "Define a model: NAME = TYPE [options]",
     details: """
-      Types (help model TYPE for the options, the paper and an example):
+      Types (help model TYPE for its options and paper):
       \(ModelCatalog.all.map { "  \($0.name.padding(toLength: 8, withPad: " ", startingAt: 0))\($0.summary)" }.joined(separator: "\n"))
       A model is trained by fit; defining it again with the same name replaces it.
       """,
