@@ -223,11 +223,18 @@ enum ModelCommands {
         context.onProgress = { p in
           var fields = [("epoch", "\(p.epoch)/\(p.epochs)")]
           if let l = p.loss { fields.append(("loss", Fmt.stat(l))) }
-          if let r = p.examplesPerSecond { fields.append(("ex/s", Fmt.int(Int(r)))) }
-          progress(
-            WorkProgress(
-              label: label, done: Int((Double(p.epoch - 1) + p.fraction) * 1000), total: p.epochs * 1000,
-              fields: fields))
+          if p.examplesPerEpoch > 0 {
+            // Examples over the whole fit: the bar's rate is examples/s and its ETA covers every epoch.
+            progress(
+              WorkProgress(
+                label: label, done: (p.epoch - 1) * p.examplesPerEpoch + p.examplesDone,
+                total: p.epochs * p.examplesPerEpoch, fields: fields))
+          } else {
+            progress(
+              WorkProgress(
+                label: label, done: Int((Double(p.epoch - 1) + p.fraction) * 1000), total: p.epochs * 1000,
+                fields: fields))
+          }
         }
       }
       let clock = ContinuousClock()

@@ -116,7 +116,7 @@ public struct BatchReporter {
       FitProgress(
         epoch: epoch, epochs: epochs, fraction: examples > 0 ? Double(done) / Double(examples) : 1,
         loss: loss,
-        examplesPerSecond: s > 0 ? Double(done) / s : nil))
+        examplesPerSecond: s > 0 ? Double(done) / s : nil, examplesDone: done, examplesPerEpoch: examples))
     return true
   }
 }
