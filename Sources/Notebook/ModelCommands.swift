@@ -17,7 +17,8 @@ enum ModelCommands {
     case .double(let lo, let hi): type = .double(min: lo, max: hi == .greatestFiniteMagnitude ? nil : hi)
     case .choice(let c): type = .choice(c)
     case .bool: type = .bool
-    case .models, .ints: type = .list
+    case .models, .ints, .columns: type = .list
+    case .table: type = .string
     }
     return Option(o.name, type, default: o.defaultValue, o.help)
   }
@@ -73,6 +74,7 @@ enum ModelCommands {
       guard let spec = ModelCatalog.named(typeName) else { return CellOutput() }
       var values: [String: ModelOptions.Value] = [:]
       var pretrained: [String: any Recommender] = [:]
+      var tables: [String: Table] = [:]
       for o in spec.options {
         guard let arg = a.options[o.name] else { continue }
         switch (o.kind, arg.value) {
@@ -103,13 +105,24 @@ enum ModelCommands {
             pretrained[n] = m.model
           }
           values[o.name] = .names(names)
+        case (.table, _):
+          let t = a.text(o.name) ?? ""
+          guard let entry = s.tables[t] else {
+            throw NotebookError(
+              .unknownTable, "no table named '\(t)'", span: arg.span,
+              hint: NotebookError.didYouMean(Suggest.closest(to: t, in: s.tableOrder)))
+          }
+          tables[o.name] = entry.table
+          values[o.name] = .text(t)
+        case (.columns, _): values[o.name] = .names(a.list(o.name) ?? [])
         case (_, .int(let v)): values[o.name] = .int(v)
         case (_, .double(let v)): values[o.name] = .double(v)
         case (_, .bool(let v)): values[o.name] = .bool(v)
         default: values[o.name] = .text(a.text(o.name) ?? "")
         }
       }
-      let options = ModelOptions(values, seed: s.seed, models: pretrained)
+      var options = ModelOptions(values, seed: s.seed, models: pretrained)
+      options.tables = tables
       let recommender: any Recommender
       do throws(ModelError) {
         recommender = try spec.make(options)

@@ -44,3 +44,13 @@ extension Recommender {
     return top.map { ScoredItem(item: Int($0), score: scores[Int($0)]) }
   }
 }
+
+/// A model that can score items for a history given at request time (a new user, a session):
+/// `recommend MODEL history=...` and `POST /v1/recommend` use it. Sequence models read the
+/// history in order (oldest first); neighbourhood and content models treat it as a set.
+public protocol HistoryScorer {
+  /// Writes a score for every item (dense index) into `scores`, from the dense item indices of
+  /// `history`, oldest first. Unknown items are the caller's to reject; an empty history gives
+  /// the model's cold-start scores.
+  func score(history: [Int], into scores: inout [Float])
+}

@@ -107,7 +107,8 @@ enum ModelsBench {
       case .bool: values[kv[0]] = .bool(kv[1] == "true")
       case .choice: values[kv[0]] = .text(kv[1])
       case .ints: values[kv[0]] = .ints(kv[1].split(separator: "/").compactMap { Int($0) })
-      case .models: values[kv[0]] = .names(kv[1].split(separator: "/").map(String.init))
+      case .models, .columns: values[kv[0]] = .names(kv[1].split(separator: "/").map(String.init))
+      case .table: throw ModelError("--set cannot give a table (\(kv[0]))")
       }
     }
     return values
