@@ -168,6 +168,7 @@ extension PopularityModel {
         "window", .double(min: 0, max: .greatestFiniteMagnitude),
         "count only events this recent (time units of the split)")
     ],
+    coldStart: "yes (the same list for everyone)",
     make: { o throws(ModelError) in
       PopularityModel(window: o.values["window"] == nil ? nil : o.double("window", 0))
     })
@@ -178,5 +179,5 @@ extension RandomModel {
     name: "random", family: "baseline", paper: "-",
     summary: "a seeded random ranking, the floor any model must beat",
     options: [ModelCatalog.seedOption],
-    make: { o throws(ModelError) in RandomModel(seed: o.modelSeed) })
+    coldStart: "yes (random)", make: { o throws(ModelError) in RandomModel(seed: o.modelSeed) })
 }
