@@ -19,6 +19,7 @@ public protocol Recommender: ItemScorer {
   /// Fits on `data` (the train part of a split). Throws `ModelError` for data the model
   /// cannot use (no ratings for `svd`, too many items for `ease`); a cancelled or diverged
   /// fit returns normally and says so in the report.
+  @discardableResult
   mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport
   /// Items most similar to `item`, best first, or `nil` if the model has no notion of it.
   func similarItems(to item: Int, count: Int) -> [ScoredItem]?
