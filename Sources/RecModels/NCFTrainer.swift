@@ -140,40 +140,63 @@ final class NCFTrainer {
         relu(z[l], into: &a[l], count: B * nOut)
       }
     }
-    // Logits, loss and dLoss/dLogit.
+    // Logits, loss and dLoss/dLogit; then the prediction layer and the GMF branch. The buffers
+    // are moved into locals first: element access through a class property pays a dynamic
+    // exclusivity check each time, which at ~20k accesses a step cost more than the sgemms.
     let nL = L > 0 ? layers[L] : 0
+    let aL = L > 0 ? a[L - 1] : []
+    let (gu, gi, by, bw, bu, bi) = (self.gu, self.gi, self.by, self.bw, self.bu, self.bi)
+    var dLogit = self.dLogit
+    var dDense = self.dDense
+    var dGmfUser = self.dGmfUser
+    var dGmfItem = self.dGmfItem
+    self.dLogit = []
+    self.dDense = []
+    self.dGmfUser = []
+    self.dGmfItem = []
+    defer {
+      self.dLogit = dLogit
+      self.dDense = dDense
+      self.dGmfUser = dGmfUser
+      self.dGmfItem = dGmfItem
+    }
     var total = 0.0
     let invB = 1 / Float(B)
+    let f = self.f
     for b in 0..<B {
       var s = d[net.outBiasOffset]
-      for k in 0..<f { s += d[outO + k] * gu[b * f + k] * gi[b * f + k] }
-      for j in 0..<nL { s += d[outO + f + j] * a[L - 1][b * nL + j] }
+      for k in 0..<f { s += d[outO &+ k] * gu[b &* f &+ k] * gi[b &* f &+ k] }
+      for j in 0..<nL { s += d[outO &+ f &+ j] * aL[b &* nL &+ j] }
       let y = by[b]
       let w = bw[b]
       total += Double(w) * (Double(max(s, 0)) - Double(s) * Double(y) + log1p(exp(-Double(abs(s)))))
       dLogit[b] = w * (sigmoid(s) - y) * invB
     }
-    // Prediction layer and the GMF branch.
     for b in 0..<B {
       let g = dLogit[b]
       dDense[net.outBiasOffset] += g
-      for j in 0..<nL { dDense[outO + f + j] += g * a[L - 1][b * nL + j] }
+      for j in 0..<nL { dDense[outO &+ f &+ j] += g * aL[b &* nL &+ j] }
       guard f > 0 else { continue }
       let (u, i) = (bu[b], bi[b])
       for k in 0..<f {
-        let w = d[outO + k]
-        let pu = gu[b * f + k]
-        let qi = gi[b * f + k]
-        dDense[outO + k] += g * pu * qi
-        dGmfUser[u * f + k] += g * w * qi
-        dGmfItem[i * f + k] += g * w * pu
+        let w = d[outO &+ k]
+        let pu = gu[b &* f &+ k]
+        let qi = gi[b &* f &+ k]
+        dDense[outO &+ k] += g * pu * qi
+        dGmfUser[u &* f &+ k] += g * w * qi
+        dGmfItem[i &* f &+ k] += g * w * pu
       }
+    }
+    if L > 0 {
+      var daL = da[L - 1]
+      da[L - 1] = []
+      for b in 0..<B {
+        for j in 0..<nL { daL[b &* nL &+ j] = dLogit[b] * d[outO &+ f &+ j] }
+      }
+      da[L - 1] = daL
     }
     // MLP branch, top down.
     if L > 0 {
-      for b in 0..<B {
-        for j in 0..<nL { da[L - 1][b * nL + j] = dLogit[b] * d[outO + f + j] }
-      }
       for l in stride(from: L - 1, through: 0, by: -1) {
         let (nIn, nOut) = (layers[l], layers[l + 1])
         reluBackward(da[l], z[l], into: &dz[l], count: B * nOut)
@@ -200,7 +223,7 @@ final class NCFTrainer {
             transA: false, transB: false, m: B, n: nIn, k: nOut, a: dz[l], b: d, bOffset: wo, beta: 0,
             c: &da[l - 1])
         }
-        addColumnSums(dz[l], rows: B, columns: nOut, offset: net.biasOffsets[l])
+        addColumnSums(dz[l], rows: B, columns: nOut, into: &dDense, offset: net.biasOffsets[l])
       }
       scatterAdd(dxu, rows: bu, dim: h, into: &dMlpUser)
       scatterAdd(dxi, rows: bi, dim: h, into: &dMlpItem)
@@ -266,19 +289,21 @@ final class NCFTrainer {
 
   /// Clears every gradient (the tables only on their touched rows).
   func zeroGradients() {
-    for k in 0..<dDense.count { dDense[k] = 0 }
-    for u in userRows {
-      for k in 0..<f { dGmfUser[u * f + k] = 0 }
-      for k in 0..<h { dMlpUser[u * h + k] = 0 }
-      touchedUser[u] = false
-    }
-    for i in itemRows {
-      for k in 0..<f { dGmfItem[i * f + k] = 0 }
-      for k in 0..<h { dMlpItem[i * h + k] = 0 }
-      touchedItem[i] = false
-    }
+    dDense.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    NCFTrainer.zeroRows(&dGmfUser, userRows, f)
+    NCFTrainer.zeroRows(&dMlpUser, userRows, h)
+    NCFTrainer.zeroRows(&dGmfItem, itemRows, f)
+    NCFTrainer.zeroRows(&dMlpItem, itemRows, h)
+    for u in userRows { touchedUser[u] = false }
+    for i in itemRows { touchedItem[i] = false }
     userRows.removeAll(keepingCapacity: true)
     itemRows.removeAll(keepingCapacity: true)
+  }
+
+  private static func zeroRows(_ g: inout [Float], _ rows: [Int], _ dim: Int) {
+    for r in rows {
+      for k in 0..<dim { g[r &* dim &+ k] = 0 }
+    }
   }
 
   /// One epoch: every event of `data` as a positive (weight `data.weight?[e] ?? 1`) and
@@ -316,16 +341,19 @@ final class NCFTrainer {
 
   /// Makes `batch` the current batch.
   func load(_ batch: ArraySlice<Example>) {
-    bu.removeAll(keepingCapacity: true)
-    bi.removeAll(keepingCapacity: true)
-    by.removeAll(keepingCapacity: true)
-    bw.removeAll(keepingCapacity: true)
+    var (u, i, y, w) = (bu, bi, by, bw)
+    (bu, bi, by, bw) = ([], [], [], [])
+    u.removeAll(keepingCapacity: true)
+    i.removeAll(keepingCapacity: true)
+    y.removeAll(keepingCapacity: true)
+    w.removeAll(keepingCapacity: true)
     for x in batch {
-      bu.append(Int(x.user))
-      bi.append(Int(x.item))
-      by.append(x.label)
-      bw.append(x.weight)
+      u.append(Int(x.user))
+      i.append(Int(x.item))
+      y.append(x.label)
+      w.append(x.weight)
     }
+    (bu, bi, by, bw) = (u, i, y, w)
   }
 
   /// One training example (16 bytes, so an epoch's shuffle moves little memory).
@@ -347,9 +375,9 @@ final class NCFTrainer {
     for k in 0..<count { dz[k] = z[k] > 0 ? da[k] : 0 }
   }
 
-  private func addColumnSums(_ x: [Float], rows: Int, columns: Int, offset: Int) {
+  private func addColumnSums(_ x: [Float], rows: Int, columns: Int, into g: inout [Float], offset: Int) {
     for r in 0..<rows {
-      for j in 0..<columns { dDense[offset + j] += x[r * columns + j] }
+      for j in 0..<columns { g[offset &+ j] += x[r &* columns &+ j] }
     }
   }
 
