@@ -27,7 +27,9 @@ public struct GMFModel: Recommender {
     return try NCFTrainer.fit(&self, network: \.network, data: data, training: training, context: context)
   }
 
-  public func score(user: Int, into scores: inout [Float]) { score(users: [user], itemCount: scores.count, into: &scores) }
+  public func score(user: Int, into scores: inout [Float]) {
+    score(users: [user], itemCount: scores.count, into: &scores)
+  }
 
   public func score(users: [Int], itemCount n: Int, into scores: inout [Float]) {
     guard let network else {
@@ -45,7 +47,8 @@ public struct GMFModel: Recommender {
 extension GMFModel {
   public static let type = ModelType(
     name: "gmf", family: "neural", paper: "He, Liao, Zhang, Nie, Hu and Chua, WWW 2017",
-    summary: "generalized matrix factorisation: a learned weighting of p_u * q_i, log loss with sampled negatives",
+    summary:
+      "generalized matrix factorisation: a learned weighting of p_u * q_i, log loss with sampled negatives",
     iterative: true,
     options: [ModelOption("factors", .int(min: 1, max: 4096), default: "8", "embedding size")]
       + NCFTraining.options,

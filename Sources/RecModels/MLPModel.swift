@@ -29,7 +29,9 @@ public struct MLPModel: Recommender {
     return try NCFTrainer.fit(&self, network: \.network, data: data, training: training, context: context)
   }
 
-  public func score(user: Int, into scores: inout [Float]) { score(users: [user], itemCount: scores.count, into: &scores) }
+  public func score(user: Int, into scores: inout [Float]) {
+    score(users: [user], itemCount: scores.count, into: &scores)
+  }
 
   public func score(users: [Int], itemCount n: Int, into scores: inout [Float]) {
     guard let network else {

@@ -141,7 +141,8 @@ public struct NCFNetwork: Sendable {
       s += Double(dense[outOffset + k]) * Double(gmfUser[u * factors + k]) * Double(gmfItem[i * factors + k])
     }
     guard !layers.isEmpty else { return s }
-    var a = (0..<half).map { Double(mlpUser[u * half + $0]) } + (0..<half).map { Double(mlpItem[i * half + $0]) }
+    var a =
+      (0..<half).map { Double(mlpUser[u * half + $0]) } + (0..<half).map { Double(mlpItem[i * half + $0]) }
     for l in 0..<hiddenCount {
       let (nIn, nOut) = (layers[l], layers[l + 1])
       a = (0..<nOut).map { j in

@@ -134,7 +134,8 @@ final class NCFTrainer {
             ldb: nIn, beta: 1, c: &z[0])
         } else {
           Kernels.gemm(
-            transA: false, transB: true, m: B, n: nOut, k: nIn, a: a[l - 1], b: d, bOffset: net.weightOffsets[l],
+            transA: false, transB: true, m: B, n: nOut, k: nIn, a: a[l - 1], b: d,
+            bOffset: net.weightOffsets[l],
             beta: 1, c: &z[l])
         }
         relu(z[l], into: &a[l], count: B * nOut)
@@ -204,7 +205,8 @@ final class NCFTrainer {
         if l == 0 {
           // dW_0 = dz^T [xu ; xi], written into the left and right column halves of W_0.
           Kernels.gemm(
-            transA: true, transB: false, m: nOut, n: h, k: B, a: dz[0], b: xu, beta: 1, c: &dDense, cOffset: wo,
+            transA: true, transB: false, m: nOut, n: h, k: B, a: dz[0], b: xu, beta: 1, c: &dDense,
+            cOffset: wo,
             ldc: nIn)
           Kernels.gemm(
             transA: true, transB: false, m: nOut, n: h, k: B, a: dz[0], b: xi, beta: 1, c: &dDense,
@@ -259,7 +261,8 @@ final class NCFTrainer {
       let stepSize = Float(Double(lr) / bc1)
       let ib = Float(1 / bc2.squareRoot())
       Kernels.adamUpdate(
-        p: &net.dense, g: dDense, m: &m[4], v: &v[4], stepSize: stepSize, beta1: b1, beta2: b2, invSqrtBC2: ib,
+        p: &net.dense, g: dDense, m: &m[4], v: &v[4], stepSize: stepSize, beta1: b1, beta2: b2,
+        invSqrtBC2: ib,
         eps: eps)
       if f > 0 {
         Kernels.adamUpdateRows(
@@ -414,7 +417,9 @@ extension NCFTrainer {
     context: FitContext
   ) throws -> FitReport {
     guard var net = model[keyPath: network] else { return FitReport() }
-    guard data.itemCount > 0 else { throw ModelError("\(net.layers.isEmpty ? "gmf" : "ncf") needs items to rank") }
+    guard data.itemCount > 0 else {
+      throw ModelError("\(net.layers.isEmpty ? "gmf" : "ncf") needs items to rank")
+    }
     var counts = [Int](repeating: 0, count: data.itemCount)
     for i in data.item { counts[Int(i)] += 1 }
     net.popularity = counts.map { Float($0) }
@@ -466,7 +471,8 @@ extension NCFTraining {
     ModelOption("batch-size", .int(min: 1, max: 1 << 20), default: "256", "examples per optimizer step"),
     ModelOption("learning-rate", .double(min: 0, max: 10), default: "0.001", "Adam (or SGD) step size"),
     ModelOption("l2", .double(min: 0, max: 100), default: "0", "L2 penalty added to the gradients"),
-    ModelOption("negatives", .int(min: 0, max: 1000), default: "4", "sampled negatives per positive and epoch"),
+    ModelOption(
+      "negatives", .int(min: 0, max: 1000), default: "4", "sampled negatives per positive and epoch"),
     ModelCatalog.seedOption,
   ]
 

@@ -28,7 +28,8 @@ public struct NeuMFModel: Recommender {
   public internal(set) var network: NCFNetwork?
 
   public init(
-    factors: Int = 8, layers: [Int] = [64, 32, 16, 8], training: NCFTraining = NCFTraining(), alpha: Float = 0.5
+    factors: Int = 8, layers: [Int] = [64, 32, 16, 8], training: NCFTraining = NCFTraining(),
+    alpha: Float = 0.5
   ) {
     self.factors = factors
     self.layers = layers
@@ -40,8 +41,12 @@ public struct NeuMFModel: Recommender {
   public init(gmf: GMFModel, mlp: MLPModel, training: NCFTraining = NCFTraining(), alpha: Float = 0.5)
     throws(ModelError)
   {
-    guard let g = gmf.network else { throw ModelError("neumf init: the gmf model is not fitted yet (fit it first)") }
-    guard let m = mlp.network else { throw ModelError("neumf init: the mlp model is not fitted yet (fit it first)") }
+    guard let g = gmf.network else {
+      throw ModelError("neumf init: the gmf model is not fitted yet (fit it first)")
+    }
+    guard let m = mlp.network else {
+      throw ModelError("neumf init: the mlp model is not fitted yet (fit it first)")
+    }
     guard g.users == m.users && g.items == m.items else {
       throw ModelError(
         "neumf init: the gmf model was fitted on \(g.users) users x \(g.items) items, the mlp model on "
@@ -71,7 +76,9 @@ public struct NeuMFModel: Recommender {
     return try NCFTrainer.fit(&self, network: \.network, data: data, training: training, context: context)
   }
 
-  public func score(user: Int, into scores: inout [Float]) { score(users: [user], itemCount: scores.count, into: &scores) }
+  public func score(user: Int, into scores: inout [Float]) {
+    score(users: [user], itemCount: scores.count, into: &scores)
+  }
 
   public func score(users: [Int], itemCount n: Int, into scores: inout [Float]) {
     guard let network else {
@@ -98,7 +105,8 @@ extension NeuMFModel {
         "MLP layer sizes; the first is the concatenated embeddings (layers[0]/2 each)"),
       ModelOption("init", .models, "fitted GMF,MLP models to start from (their factors and layers are used)"),
       ModelOption("alpha", .double(min: 0, max: 1), default: "0.5", "weight of the GMF branch with init="),
-      ModelOption("optimizer", .choice(["adam", "sgd"]), default: "adam", "adam, or sgd (the paper's with init=)"),
+      ModelOption(
+        "optimizer", .choice(["adam", "sgd"]), default: "adam", "adam, or sgd (the paper's with init=)"),
     ] + NCFTraining.options,
     make: { o throws(ModelError) in
       let method = NCFTraining.Method(rawValue: o.text("optimizer", "adam")) ?? .adam

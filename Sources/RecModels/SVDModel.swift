@@ -232,8 +232,10 @@ extension SVDModel {
       ModelOption("factors", .int(min: 1, max: 4096), default: "100", "latent factors per user and item"),
       ModelOption("epochs", .int(min: 0, max: 100_000), default: "20", "passes of SGD over the ratings"),
       ModelOption("learning-rate", .double(min: 0, max: 10), default: "0.005", "SGD step size"),
-      ModelOption("regularization", .double(min: 0, max: 100), default: "0.02", "L2 penalty on biases and factors"),
-      ModelOption("init-std", .double(min: 0, max: 10), default: "0.1", "standard deviation of the initial factors"),
+      ModelOption(
+        "regularization", .double(min: 0, max: 100), default: "0.02", "L2 penalty on biases and factors"),
+      ModelOption(
+        "init-std", .double(min: 0, max: 10), default: "0.1", "standard deviation of the initial factors"),
       ModelCatalog.seedOption,
     ],
     make: { o throws(ModelError) in

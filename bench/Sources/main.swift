@@ -32,7 +32,9 @@ let benchmarks: [(name: String, synopsis: String)] = [
     "models",
     "models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]: fit and score on the shared protocol"
   ),
-  ("neumf-epoch", "neumf-epoch [--epochs N] [--model neumf|gmf|mlp]: s per epoch of the fused NCF step vs PyTorch"
+  (
+    "neumf-epoch",
+    "neumf-epoch [--epochs N] [--model neumf|gmf|mlp]: s per epoch of the fused NCF step vs PyTorch"
   ),
 ]
 
