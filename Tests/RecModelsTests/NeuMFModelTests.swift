@@ -89,31 +89,22 @@ import Testing
   @Test(arguments: ["gmf", "mlp", "neumf"])
   func lossDecreasesAndGroupsAreLearned(type: String) throws {
     let d = try twoGroups()
+    // The planted structure has rank 2; with more factors than that, gmf and neumf memorise
+    // the training events and rank a user's unseen in-group items (drawn as negatives as often
+    // as the other group's) no better than the rest.
     var m: any Recommender =
       switch type {
-      case "gmf": GMFModel(factors: 8, training: training(epochs: 30, lr: 0.01))
+      case "gmf": GMFModel(factors: 2, training: training(epochs: 30, lr: 0.01))
       case "mlp": MLPModel(layers: [16, 8, 4], training: training(epochs: 30, lr: 0.01))
-      default: NeuMFModel(factors: 8, layers: [16, 8, 4], training: training(epochs: 30, lr: 0.01))
+      default: NeuMFModel(factors: 2, layers: [4, 2], training: training(epochs: 30, lr: 0.01))
       }
     let report = try m.fit(d)
     #expect(report.epochs.count == 30)
     #expect(report.epochs.last!.loss < 0.7 * report.epochs.first!.loss)
-    func groupsLearned() {
-      for user in 0..<80 {
-        let top = m.recommend(for: user, count: 3, excludingSeen: d)
-        let group = user < 40 ? 0..<20 : 20..<40
-        #expect(
-          top.allSatisfy { group.contains(Int(d.items.text(at: $0.item)) ?? -1) }, "user \(user): \(top)")
-      }
-    }
-    if type == "mlp" {
-      groupsLearned()
-    } else {
-      // Open: gmf and neumf leave 13 and 22 of 80 users with an out-of-group item in their
-      // top 3 at these settings (mlp none); not yet diagnosed (the fused gradients check out).
-      withKnownIssue("gmf/neumf planted-group ranking not yet reached", isIntermittent: true) {
-        groupsLearned()
-      }
+    for user in 0..<80 {
+      let top = m.recommend(for: user, count: 3, excludingSeen: d)
+      let group = user < 40 ? 0..<20 : 20..<40
+      #expect(top.allSatisfy { group.contains(Int(d.items.text(at: $0.item)) ?? -1) }, "user \(user): \(top)")
     }
   }
 
@@ -127,7 +118,7 @@ import Testing
     try gmf.fit(d)
     try mlp.fit(d)
     var neumf = try NeuMFModel(gmf: gmf, mlp: mlp, alpha: alpha)
-    try neumf.fit(d, context: FitContext(epochs: 0))
+    _ = try neumf.fit(d, context: FitContext(epochs: 0))
     let n = d.itemCount
     var a = [Float](repeating: 0, count: 3 * n)
     var b = a
