@@ -39,12 +39,20 @@ public struct EASEModel: Recommender {
 
   public var name: String { "ease" }
 
+  /// Throws for a `lambda` that cannot give an inverse: `X^T X` alone is singular as soon as
+  /// two items always occur together (or an item never occurs), so `lambda` must be positive.
+  public func validate() throws(ModelError) {
+    guard lambda > 0 else {
+      throw ModelError("ease needs lambda > 0 (X^T X alone is singular for most data), got \(lambda)")
+    }
+  }
+
   /// Bytes the fit needs for `items` items by the `items^2 * 8 bytes * 2` estimate (G and B).
   public static func memoryEstimate(items: Int) -> Double { Double(items) * Double(items) * 8 * 2 }
 
   public mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport {
     let n = data.itemCount
-    guard lambda >= 0 else { throw ModelError("ease needs lambda >= 0, got \(lambda)") }
+    try validate()
     guard n <= maxItems else {
       throw ModelError(
         "ease keeps dense items x items matrices: \(n) items is above max-items=\(maxItems); it would need "
@@ -174,11 +182,12 @@ public struct EASEModel: Recommender {
       beta: 0, c: &scores)
   }
 
-  /// The items with the largest weights `B[item, j]` (how much `item` in a history raises `j`).
+  /// The items with the largest positive weights `B[item, j]` (how much `item` in a history
+  /// raises `j`); a negative or zero weight does not make an item similar.
   public func similarItems(to item: Int, count: Int) -> [ScoredItem]? {
     guard item >= 0 && item < itemCount else { return [] }
     let row = Array(weights[(item * itemCount)..<((item + 1) * itemCount)])
-    return TopK.select(row, k: count, excluding: [Int32(item)]).map {
+    return TopK.select(row, k: count, excluding: [Int32(item)]).filter { row[Int($0)] > 0 }.map {
       ScoredItem(item: Int($0), score: row[Int($0)])
     }
   }
@@ -190,13 +199,16 @@ extension EASEModel {
     summary: "closed-form item-item linear autoencoder with a zero diagonal, B = I - P / diag(P)",
     options: [
       ModelOption(
-        "lambda", .double(min: 0, max: 1e12), default: "500", "L2 penalty on B (larger: closer to popularity)"
+        "lambda", .double(min: 0, max: 1e12), default: "500",
+        "L2 penalty on B, > 0 (larger: closer to popularity)"
       ),
       ModelOption(
         "max-items", .int(min: 1, max: 1_000_000), default: "20000",
         "refuse larger catalogues (memory items^2 * 16 bytes)"),
     ],
     make: { o throws(ModelError) in
-      EASEModel(lambda: o.double("lambda", 500), maxItems: o.int("max-items", 20_000))
+      let m = EASEModel(lambda: o.double("lambda", 500), maxItems: o.int("max-items", 20_000))
+      try m.validate()
+      return m
     })
 }
