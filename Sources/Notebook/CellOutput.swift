@@ -30,6 +30,10 @@ public struct CellOutput: Sendable {
     case lines([String])
   }
   public var blocks: [Block] = []
+  /// Set by a cell that handled Ctrl-C itself and left the session in a state worth keeping
+  /// (`fit` keeps the weights of the last completed epoch); otherwise an interrupted cell's
+  /// work is thrown away.
+  public var keepsInterruptedWork = false
   public init(_ blocks: [Block] = []) { self.blocks = blocks }
 
   public static func text(_ s: String) -> CellOutput { CellOutput([.text(s)]) }

@@ -221,8 +221,9 @@ public struct CellParser {
     throws(NotebookError) -> (String, Arg, Int)
   {
     let key = tokens[start]
-    guard let spec = command.options.first(where: { $0.name == key.text }) else {
-      let names = command.options.map(\.name)
+    let options = command.options(forWords: tokens.map(\.text))
+    guard let spec = options.first(where: { $0.name == key.text }) else {
+      let names = options.map(\.name)
       throw NotebookError(
         .unknownOption, "unknown option '\(key.text)' for '\(command.name)'", span: key.span,
         hint: NotebookError.didYouMean(Suggest.closest(to: key.text, in: names))

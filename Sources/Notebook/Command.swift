@@ -28,7 +28,13 @@ public struct Command: Sendable {
   public var examples: [String]
   /// Whether the verb can change the session (tables, seed); `undo` steps back over those that do.
   public var mutates: Bool = true
+  /// Options that depend on what the cell says (the options of `model`'s TYPE): given the
+  /// words of the cell, the options beyond `options`.
+  public var typedOptions: (@Sendable ([String]) -> [Option])? = nil
   public var run: @Sendable (inout Session, Arguments, CellContext) throws(NotebookError) -> CellOutput
+
+  /// `options` and the `typedOptions` for a cell with these words.
+  public func options(forWords words: [String]) -> [Option] { options + (typedOptions?(words) ?? []) }
 
   /// `load NAME from PATH [format=csv|tsv|auto] ...`
   public var synopsis: String {

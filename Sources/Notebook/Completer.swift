@@ -62,7 +62,7 @@ public struct Completer: Sendable {
     if ["from", "to"].contains(last) {
       return paths(word) + (verb.name == "load" ? LoadCommands.samples : [])
     }
-    var out = verb.options.map { $0.name + "=" }
+    var out = verb.options(forWords: words).map { $0.name + "=" }
     let tables = session.tableOrder
     if word.contains(".") {
       let t = String(word[..<(word.firstIndex(of: ".") ?? word.endIndex)])
@@ -82,7 +82,7 @@ public struct Completer: Sendable {
   private func complete(value: String, option: String, verb: Command?, words: [String], session: Session)
     -> [String]
   {
-    guard let spec = verb?.options.first(where: { $0.name == option }) else { return [] }
+    guard let spec = verb?.options(forWords: words).first(where: { $0.name == option }) else { return [] }
     var values: [String]
     switch spec.type {
     case .choice(let c): values = c

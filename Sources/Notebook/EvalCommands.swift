@@ -6,7 +6,7 @@ import RecTerm
 
 /// `split`, `model`, `models`, `fit`, `evaluate`, `compare`: measuring models honestly.
 enum EvalCommands {
-  static let all: [Command] = [split, model, models, fit, evaluate, compare]
+  static let all: [Command] = [split] + ModelCommands.all + [evaluate, compare]
 
   static func eval<T>(_ span: Range<Int>?, _ body: () throws(EvalError) -> T) throws(NotebookError) -> T {
     do { return try body() } catch {
@@ -121,84 +121,6 @@ enum EvalCommands {
     throw NotebookError(
       .badValue, "cut must be a number or a date like 2026-03-01 (UTC), found '\(text)'", span: span)
   }
-
-  static let modelTypes = ["pop", "random"]
-
-  static let model = Command(
-    name: "model", group: .evaluate, summary: "Define a model: NAME = TYPE [options]",
-    details: """
-      Types: pop (most popular items; window=SECONDS counts only the last events
-      of train), random (a seeded random ranking, the floor any model must beat).
-      """,
-    params: [
-      Param("NAME", .newTable), Param("=", .equals),
-      Param("TYPE", .choice(modelTypes), help: modelTypes.joined(separator: ", ")),
-    ],
-    options: [
-      Option(
-        "window", .double(min: 0, max: nil), "pop: count only events this recent (time units of the split)"),
-      Option("seed", .int(min: 0, max: nil), default: "the session seed", "random: the seed"),
-    ],
-    examples: ["model popular = pop", "model chance = random seed=3"],
-    run: { s, a, _ throws(NotebookError) in
-      let name = a.text("NAME") ?? ""
-      let type = a.text("TYPE") ?? ""
-      let recommender: any Recommender
-      switch type {
-      case "random": recommender = RandomModel(seed: a.int("seed").map { UInt64($0) } ?? s.seed)
-      default: recommender = PopularityModel(window: a.double("window"))
-      }
-      let options = a.options.keys.sorted().map { "\($0)=\(a.text($0) ?? "")" }.joined(separator: " ")
-      if s.models[name] == nil { s.modelOrder.append(name) }
-      s.models[name] = ModelEntry(type: type, options: options, model: recommender, fittedOn: nil)
-      return .text("\(name): \(type)\(options.isEmpty ? "" : " " + options) (not fitted)")
-    })
-
-  static let models = Command(
-    name: "models", group: .evaluate, summary: "List the models with their options and state",
-    params: [], options: [], examples: ["models"], mutates: false,
-    run: { s, _, _ in
-      guard !s.modelOrder.isEmpty else { return .text("no models yet: define one (help model)") }
-      let rows = s.modelOrder.compactMap { n -> [String]? in
-        guard let m = s.models[n] else { return nil }
-        return [n, m.type, m.options, m.fittedOn.map { "fitted on \($0)" } ?? "not fitted"]
-      }
-      return CellOutput([
-        .table(
-          TableBlock(
-            headers: ["model", "type", "options", "state"], numeric: [false, false, false, false], rows: rows)
-        )
-      ])
-    })
-
-  static let fit = Command(
-    name: "fit", group: .evaluate, summary: "Train a model on a split's train part",
-    params: [Param("MODEL", .model), Param("on", .keyword("on")), Param("SPLIT", .split)],
-    options: [], examples: ["fit popular on s"],
-    run: { s, a, ctx throws(NotebookError) in
-      let name = a.text("MODEL") ?? ""
-      let splitName = a.text("SPLIT") ?? ""
-      guard var entry = s.models[name], let split = s.splits[splitName] else { return CellOutput() }
-      let clock = ContinuousClock()
-      let start = clock.now
-      let cancelled = ctx.isCancelled
-      do {
-        _ = try entry.model.fit(split.train, context: FitContext(seed: s.seed, isCancelled: { cancelled() }))
-      } catch let e as EvalError {
-        throw NotebookError(.data, e.message, span: a.span("SPLIT"))
-      } catch {
-        throw NotebookError(.runtime, "\(name): \(error)", span: a.span("MODEL"))
-      }
-      entry.fittedOn = splitName
-      s.models[name] = entry
-      let t = split.train
-      return CellOutput([
-        .text(
-          "\(name): fitted on \(splitName) (\(Fmt.count(t.count, "interaction")), \(Fmt.count(t.activeUserCount, "user")), \(Fmt.count(t.activeItemCount, "item")))"
-        ),
-        .volatile("fit in \(Fmt.seconds((clock.now - start).seconds))"),
-      ])
-    })
 
   /// The evaluation options of a cell (`k=`, `metrics=`, `protocol=`, `candidates=`, `target=`, `by=`).
   static func options(_ a: Arguments, _ split: Split, seed: UInt64) throws(NotebookError) -> EvaluationOptions

@@ -39,7 +39,7 @@ public struct Runner: Sendable {
       }
       let output = try command.run(&copy, args, ctx)
       // Interrupted after its last check: the work is thrown away, as if it had stopped there.
-      if ctx.isCancelled() {
+      if ctx.isCancelled() && !output.keepsInterruptedWork {
         throw NotebookError(.cancelled, "interrupted; the session is as it was before this cell")
       }
       let lines = OutputRenderer(width: ctx.width, unicode: ctx.unicode, color: ctx.color).render(output)

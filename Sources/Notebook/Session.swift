@@ -74,6 +74,10 @@ public struct ModelEntry: Sendable {
   public var model: any Recommender
   /// The split it was fitted on; `nil` until `fit`.
   public var fittedOn: String?
+  /// The seed its options resolved to (`seed=` or the session seed at definition).
+  public var seed: UInt64 = 42
+  /// What the last `fit` did: its epochs (loss, validation), outcome and kept epoch.
+  public var report: FitReport? = nil
 }
 
 /// The session as it was before a cell changed it.

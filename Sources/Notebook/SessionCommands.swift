@@ -1,6 +1,7 @@
 import Foundation
 import RecData
 import RecEval
+import RecModels
 import RecTerm
 
 /// `seed`, `tables`, `drop`, `help`: verbs about the session itself.
@@ -136,7 +137,7 @@ enum SessionCommands {
   static let help = Command(
     name: "help", group: .session, summary: "List the verbs, or explain one",
     params: [Param("VERB", .value, optional: true), Param("NAME", .value, optional: true)], options: [],
-    examples: ["help", "help load", "help metric ndcg"],
+    examples: ["help", "help load", "help metric ndcg", "help model pop"],
     mutates: false,
     run: { _, a, _ throws(NotebookError) in
       let table = CommandTable.standard
@@ -152,6 +153,15 @@ enum SessionCommands {
         }
         let m = try EvalCommands.eval(a.span("NAME")) { () throws(EvalError) in try Metric.named(metric) }
         return CellOutput([.text(m.formula)])
+      }
+      if topic == "model" || topic == "models", let typeName = a.value("NAME")?.description {
+        guard let spec = ModelCatalog.named(typeName) else {
+          throw NotebookError(
+            .unknownVerb, "no model type '\(typeName)'", span: a.span("NAME"),
+            hint: NotebookError.didYouMean(Suggest.closest(to: typeName, in: ModelCatalog.names))
+              ?? "types: \(ModelCatalog.names.joined(separator: ", "))")
+        }
+        return CellOutput([.lines(ModelCommands.typeHelp(spec))])
       }
       let rest = a.value("NAME")?.description
       if let c = table[topic + (rest.map { " " + $0 } ?? "")] ?? table[topic] {

@@ -46,14 +46,20 @@ public struct FitProgress: Sendable, Equatable {
   public var fraction: Double
   public var loss: Double?
   public var examplesPerSecond: Double?
+  /// Examples done in this epoch, of `examplesPerEpoch` (0 of 0 for one-pass models).
+  public var examplesDone: Int
+  public var examplesPerEpoch: Int
   public init(
-    epoch: Int, epochs: Int, fraction: Double, loss: Double? = nil, examplesPerSecond: Double? = nil
+    epoch: Int, epochs: Int, fraction: Double, loss: Double? = nil, examplesPerSecond: Double? = nil,
+    examplesDone: Int = 0, examplesPerEpoch: Int = 0
   ) {
     self.epoch = epoch
     self.epochs = epochs
     self.fraction = fraction
     self.loss = loss
     self.examplesPerSecond = examplesPerSecond
+    self.examplesDone = examplesDone
+    self.examplesPerEpoch = examplesPerEpoch
   }
 }
 
@@ -116,7 +122,7 @@ public struct BatchReporter {
       FitProgress(
         epoch: epoch, epochs: epochs, fraction: examples > 0 ? Double(done) / Double(examples) : 1,
         loss: loss,
-        examplesPerSecond: s > 0 ? Double(done) / s : nil))
+        examplesPerSecond: s > 0 ? Double(done) / s : nil, examplesDone: done, examplesPerEpoch: examples))
     return true
   }
 }

@@ -20,6 +20,10 @@ public struct ModelOption: Sendable {
     case models
     /// A list of integers (`layers=64,32,16,8`).
     case ints(min: Int, max: Int)
+    /// The name of a table of the session (`items=items`): side data such as item features.
+    case table
+    /// Column names (`features=category,price_band`), checked by the model against its tables.
+    case columns
   }
   public var name: String
   public var kind: Kind
@@ -44,6 +48,8 @@ public struct ModelOptions: Sendable {
     case ints([Int])
     case names([String])
   }
+  /// Tables named by `.table` options, by option name (`items` -> the session's table).
+  public var tables: [String: Table] = [:]
   public var values: [String: Value]
   /// The session seed, used when the cell gives no `seed=`.
   public var seed: UInt64
@@ -82,6 +88,9 @@ public struct ModelOptions: Sendable {
     default: return fallback
     }
   }
+  /// The table given to a `.table` option.
+  public func table(_ name: String) -> Table? { tables[name] }
+
   public func names(_ name: String) -> [String]? {
     if case .names(let v) = values[name] { return v }
     return nil

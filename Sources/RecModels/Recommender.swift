@@ -19,6 +19,7 @@ public protocol Recommender: ItemScorer {
   /// Fits on `data` (the train part of a split). Throws `ModelError` for data the model
   /// cannot use (no ratings for `svd`, too many items for `ease`); a cancelled or diverged
   /// fit returns normally and says so in the report.
+  @discardableResult
   mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport
   /// Items most similar to `item`, best first, or `nil` if the model has no notion of it.
   func similarItems(to item: Int, count: Int) -> [ScoredItem]?
@@ -42,4 +43,14 @@ extension Recommender {
     let top = TopK.select(scores, k: count, excluding: excluded)
     return top.map { ScoredItem(item: Int($0), score: scores[Int($0)]) }
   }
+}
+
+/// A model that can score items for a history given at request time (a new user, a session):
+/// `recommend MODEL history=...` and `POST /v1/recommend` use it. Sequence models read the
+/// history in order (oldest first); neighbourhood and content models treat it as a set.
+public protocol HistoryScorer {
+  /// Writes a score for every item (dense index) into `scores`, from the dense item indices of
+  /// `history`, oldest first. Unknown items are the caller's to reject; an empty history gives
+  /// the model's cold-start scores.
+  func score(history: [Int], into scores: inout [Float])
 }

@@ -77,7 +77,7 @@ private func fmt(_ x: Double) -> String { "\((x * 1000).rounded() / 1000)" }
 /// 6,040 users x 3,706 items, 1,000,000 distinct (user, item) pairs: user activity from a
 /// log-normal-ish spread (at least 20), items drawn with probability falling as a power of
 /// their rank (squared uniform draws, like `RandomTables`), seeded; time = draw order.
-private func synthetic() throws -> Interactions {
+func synthetic() throws -> Interactions {
   let users = 6040
   let items = 3706
   let total = 1_000_000

@@ -5,6 +5,7 @@
 //   recbook-bench nn [--threads N] [--steps N] [--only neumf,gru,unfused,sampled,gemm]
 //   recbook-bench repl [--rows N]
 //   recbook-bench eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]
+//   recbook-bench models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]
 //
 // Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
 // file with its entry function and a case below.
@@ -25,6 +26,10 @@ let benchmarks: [(name: String, synopsis: String)] = [
   (
     "eval",
     "eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]: full-ranking evaluation of all users"
+  ),
+  (
+    "models",
+    "models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]: fit and score on the shared protocol"
   ),
 ]
 
@@ -50,6 +55,7 @@ case "eval":
 case "repl":
   runREPLBench(args: Array(arguments.dropFirst()))
   status = 0
+case "models": status = ModelsBench.run(Array(arguments.dropFirst()))
 default: status = usage()
 }
 exit(status)
