@@ -145,15 +145,27 @@ public struct EASEModel: Recommender {
   }
 
   public func score(user: Int, into scores: inout [Float]) {
+    let span = history.span(ofRow: user)
+    accumulate(
+      scores: &scores, count: span.count, item: { Int(history.indices[span.lowerBound + $0]) },
+      weight: { history.values[span.lowerBound + $0] })
+  }
+
+  /// `scores = sum over the entries e of weight(e) * B[item(e), .]`; -infinity beyond `itemCount`.
+  private func accumulate(
+    scores: inout [Float], count: Int, item: (Int) -> Int, weight: (Int) -> Float
+  ) {
     let n = min(itemCount, scores.count)
     for i in 0..<n { scores[i] = 0 }
     // Items unknown at fit time (a larger catalogue) score lowest.
     for i in n..<scores.count { scores[i] = -.infinity }
     weights.withUnsafeBufferPointer { b in
       scores.withUnsafeMutableBufferPointer { s in
-        for p in history.span(ofRow: user) {
-          let x = history.values[p]
-          let row = b.baseAddress! + Int(history.indices[p]) * itemCount
+        for e in 0..<count {
+          let r = item(e)
+          guard r >= 0 && r < itemCount else { continue }
+          let x = weight(e)
+          let row = b.baseAddress! + r * itemCount
           for j in 0..<n { s[j] += x * row[j] }
         }
       }
@@ -190,6 +202,14 @@ public struct EASEModel: Recommender {
     return TopK.select(row, k: count, excluding: [Int32(item)]).filter { row[Int($0)] > 0 }.map {
       ScoredItem(item: Int($0), score: row[Int($0)])
     }
+  }
+}
+
+extension EASEModel: HistoryScorer {
+  /// Scores for a history given at request time: `x B` with `x` 1 on each listed item (a
+  /// repeat adds up), as a training user's events count without a weight role.
+  public func score(history items: [Int], into scores: inout [Float]) {
+    accumulate(scores: &scores, count: items.count, item: { items[$0] }, weight: { _ in 1 })
   }
 }
 

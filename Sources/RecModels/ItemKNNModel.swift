@@ -41,7 +41,7 @@ public struct ItemKNNModel: Recommender {
   public private(set) var itemCount: Int = 0
 
   public init(
-    neighbours: Int = 20, shrink: Double = 0, weighting: Weighting = .none, bm25K1: Double = 1.2,
+    neighbours: Int = 9, shrink: Double = 0, weighting: Weighting = .none, bm25K1: Double = 1.2,
     bm25B: Double = 0.75
   ) {
     self.neighbourCount = neighbours
@@ -103,13 +103,23 @@ public struct ItemKNNModel: Recommender {
   }
 
   public func score(user: Int, into scores: inout [Float]) {
+    let span = history.span(ofRow: user)
+    accumulate(
+      scores: &scores, count: span.count, item: { Int(history.indices[span.lowerBound + $0]) },
+      weight: { history.values[span.lowerBound + $0] })
+  }
+
+  /// `scores[i] = sum over the entries e of weight(e) * sim(item(e), i)`; -infinity beyond `itemCount`.
+  private func accumulate(
+    scores: inout [Float], count: Int, item: (Int) -> Int, weight: (Int) -> Float
+  ) {
     let n = min(itemCount, scores.count)
     for i in 0..<n { scores[i] = 0 }
     // Items unknown at fit time (a larger catalogue) score lowest.
     for i in n..<scores.count { scores[i] = -.infinity }
-    for p in history.span(ofRow: user) {
-      let x = history.values[p]
-      for q in similarity.span(ofRow: Int(history.indices[p])) {
+    for e in 0..<count {
+      let x = weight(e)
+      for q in similarity.span(ofRow: item(e)) {
         let i = Int(similarity.neighbours[q])
         if i < n { scores[i] += x * similarity.similarities[q] }
       }
@@ -121,12 +131,22 @@ public struct ItemKNNModel: Recommender {
   }
 }
 
+extension ItemKNNModel: HistoryScorer {
+  /// Scores for a history given at request time: each listed item counts 1 (a repeat adds up),
+  /// as a training user's events do without a weight role.
+  public func score(history items: [Int], into scores: inout [Float]) {
+    accumulate(scores: &scores, count: items.count, item: { items[$0] }, weight: { _ in 1 })
+  }
+}
+
 extension ItemKNNModel {
   public static let type = ModelType(
     name: "itemknn", family: "neighbourhood", paper: "Sarwar, Karypis, Konstan and Riedl, WWW 2001",
     summary: "item-item cosine (or tf-idf, bm25) neighbours; a user scores the sum of her items' neighbours",
     options: [
-      ModelOption("k", .int(min: 1, max: 100_000), default: "20", "neighbours kept per item"),
+      ModelOption(
+        "k", .int(min: 1, max: 100_000), default: "9",
+        "neighbours kept per item, not counting itself (implicit's K=10 counts the item)"),
       ModelOption(
         "shrink", .double(min: 0, max: 1e9), default: "0",
         "added to the cosine denominator (damps rare co-occurrences)"),
@@ -142,7 +162,7 @@ extension ItemKNNModel {
         throw ModelError("itemknn weighting must be none, tfidf or bm25, got '\(w)'")
       }
       let m = ItemKNNModel(
-        neighbours: o.int("k", 20), shrink: o.double("shrink", 0), weighting: weighting,
+        neighbours: o.int("k", 9), shrink: o.double("shrink", 0), weighting: weighting,
         bm25K1: o.double("bm25-k1", 1.2), bm25B: o.double("bm25-b", 0.75))
       try m.validate()
       return m

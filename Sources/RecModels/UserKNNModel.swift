@@ -23,6 +23,10 @@ public struct UserKNNModel: Recommender {
   public private(set) var similarity = NeighbourLists()
   /// The training matrix by user: the neighbours' items that `score` sums.
   public private(set) var history = ImplicitMatrix.Rows(offsets: [0], indices: [], values: [])
+  /// The training matrix by item and each user's norm `|x_v|`: what a history given at request
+  /// time needs to find its neighbours (``score(history:into:)``).
+  public private(set) var byItem = ImplicitMatrix.Rows(offsets: [0], indices: [], values: [])
+  public private(set) var norms: [Float] = []
   public private(set) var itemCount: Int = 0
 
   public init(neighbours: Int = 50, shrink: Double = 0) {
@@ -49,18 +53,35 @@ public struct UserKNNModel: Recommender {
     else { return FitReport(outcome: .cancelled(afterEpoch: 0)) }
     similarity = lists
     history = x.byUser
+    byItem = x.byItem
+    norms = (0..<x.userCount).map { u in
+      Float(
+        x.byUser.span(ofRow: u).reduce(0.0) { $0 + Double(x.byUser.values[$1] * x.byUser.values[$1]) }
+          .squareRoot())
+    }
     itemCount = data.itemCount
     return FitReport()
   }
 
   public func score(user: Int, into scores: inout [Float]) {
+    let span = similarity.span(ofRow: user)
+    accumulate(
+      scores: &scores, count: span.count, neighbour: { Int(similarity.neighbours[span.lowerBound + $0]) },
+      similarity: { similarity.similarities[span.lowerBound + $0] })
+  }
+
+  /// `scores[i] = sum over the neighbours e of similarity(e) * x[neighbour(e), i]`; -infinity
+  /// beyond `itemCount`.
+  private func accumulate(
+    scores: inout [Float], count: Int, neighbour: (Int) -> Int, similarity: (Int) -> Float
+  ) {
     let n = min(itemCount, scores.count)
     for i in 0..<n { scores[i] = 0 }
     // Items unknown at fit time (a larger catalogue) score lowest.
     for i in n..<scores.count { scores[i] = -.infinity }
-    for q in similarity.span(ofRow: user) {
-      let s = similarity.similarities[q]
-      for p in history.span(ofRow: Int(similarity.neighbours[q])) {
+    for e in 0..<count {
+      let s = similarity(e)
+      for p in history.span(ofRow: neighbour(e)) {
         let i = Int(history.indices[p])
         if i < n { scores[i] += s * history.values[p] }
       }
@@ -70,6 +91,32 @@ public struct UserKNNModel: Recommender {
   /// The user's most similar users (indices into `Interactions.users`), best first.
   public func similarUsers(to user: Int, count: Int) -> [ScoredItem] {
     similarity.scored(row: user, count: count)
+  }
+}
+
+extension UserKNNModel: HistoryScorer {
+  /// Scores for a history given at request time: the history is a new user row (1 per listed
+  /// item, a repeat adds up) whose `k` nearest training users are found as in `fit`, then
+  /// scored as a training user is. Items outside the catalogue are ignored.
+  /// - Complexity: O(sum over the history's items of their users + users + the neighbours' items).
+  public func score(history items: [Int], into scores: inout [Float]) {
+    var x = [Int: Float]()
+    for i in items where i >= 0 && i < itemCount { x[i, default: 0] += 1 }
+    let norm = x.values.reduce(Float(0)) { $0 + $1 * $1 }.squareRoot()
+    let users = history.rowCount
+    var dot = [Float](repeating: 0, count: users)
+    for (i, w) in x.sorted(by: { $0.key < $1.key }) {
+      for p in byItem.span(ofRow: i) { dot[Int(byItem.indices[p])] += w * byItem.values[p] }
+    }
+    // Non-candidates at -infinity, so `TopK` takes them last and they are dropped below.
+    var sims = [Float](repeating: -.infinity, count: users)
+    for v in 0..<users where dot[v] > 0 {
+      let d = norm * norms[v] + Float(shrink)
+      if d > 0 && dot[v] / d > 0 { sims[v] = dot[v] / d }
+    }
+    let top = TopK.select(sims, k: neighbourCount).filter { sims[Int($0)] > 0 }
+    accumulate(
+      scores: &scores, count: top.count, neighbour: { Int(top[$0]) }, similarity: { sims[Int(top[$0])] })
   }
 }
 

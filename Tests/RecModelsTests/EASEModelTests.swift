@@ -51,6 +51,9 @@ import Testing
     for j in 0..<3 { #expect(abs(Double(s[j]) - (b[0][j] + b[1][j])) < 1e-6, "item \(j)") }
     m.score(user: 3, into: &s)
     for j in 0..<3 { #expect(abs(Double(s[j]) - b[0][j]) < 1e-6, "item \(j)") }
+    // A history given at request time: x = (1, 0, 2).
+    m.score(history: [2, 0, 2], into: &s)
+    for j in 0..<3 { #expect(abs(Double(s[j]) - (b[0][j] + 2 * b[2][j])) < 1e-6, "item \(j)") }
   }
 
   @Test func batchScoresEqualOneUserScores() throws {

@@ -62,6 +62,19 @@ import Testing
         .map(\.item) == [2, 3])
   }
 
+  @Test func aHistoryScoresAsATrainingUserWithTheSameItems() throws {
+    let m = try fitted(ItemKNNModel(neighbours: 10))
+    var fromUser = [Float](repeating: 0, count: 4)
+    var fromHistory = [Float](repeating: 0, count: 4)
+    m.score(user: 1, into: &fromUser)
+    m.score(history: [1, 0], into: &fromHistory)
+    #expect(fromUser == fromHistory)
+    // A repeat adds up; an unknown item is ignored.
+    m.score(history: [2, 2, 99], into: &fromHistory)
+    let want: [Float] = [2 / s6, 4 / s6, 0, 1]
+    for i in 0..<4 { #expect(abs(fromHistory[i] - want[i]) < 1e-6, "item \(i)") }
+  }
+
   @Test func kKeepsOnlyTheBestNeighboursOfEachItem() throws {
     let m = try fitted(ItemKNNModel(neighbours: 1))
     expectList(m.similarItems(to: 0, count: 10), [(1, 2 / 3)])

@@ -48,6 +48,18 @@ import Testing
     #expect(m.recommend(for: 1, count: 2, excludingSeen: seen).map(\.item) == [2, 3])
   }
 
+  @Test func aHistoryFindsItsNeighboursAmongTheTrainingUsers() throws {
+    // The history {i0, i1} is u1's row: its similarities are 1 to u1, 2 / sqrt 6 to u0,
+    // 1 / 2 to u3, 1 / sqrt 6 to u2; k = 2 keeps u1 and u0.
+    let m = try fitted(UserKNNModel(neighbours: 2))
+    var s = [Float](repeating: 0, count: 4)
+    m.score(history: [0, 1, 42], into: &s)
+    let want: [Float] = [1 + 2 / s6, 1 + 2 / s6, 2 / s6, 0]
+    for i in 0..<4 { #expect(abs(s[i] - want[i]) < 1e-6, "item \(i)") }
+    m.score(history: [], into: &s)
+    #expect(s == [0, 0, 0, 0])
+  }
+
   @Test func recommendsWithinThePlantedGroup() throws {
     let d = try ModelTestData.interactions(ModelTestData.twoGroups)
     var m = UserKNNModel(neighbours: 5)
