@@ -43,7 +43,7 @@ public struct EASEModel: Recommender {
   /// two items always occur together (or an item never occurs), so `lambda` must be positive.
   public func validate() throws(ModelError) {
     guard lambda > 0 else {
-      throw ModelError("ease needs lambda > 0 (X^T X alone is singular for most data), got \(lambda)")
+      throw ModelError("needs lambda > 0 (X^T X alone is singular for most data), got \(lambda)")
     }
   }
 

@@ -55,11 +55,11 @@ public struct ItemKNNModel: Recommender {
 
   /// Throws for option combinations the model cannot use (the catalogue checks ranges).
   public func validate() throws(ModelError) {
-    if neighbourCount < 1 { throw ModelError("itemknn needs k >= 1 neighbours, got \(neighbourCount)") }
-    if shrink < 0 { throw ModelError("itemknn needs shrink >= 0, got \(shrink)") }
+    if neighbourCount < 1 { throw ModelError("needs k >= 1 neighbours, got \(neighbourCount)") }
+    if shrink < 0 { throw ModelError("needs shrink >= 0, got \(shrink)") }
     if weighting == .bm25 && shrink != 0 {
       throw ModelError(
-        "itemknn weighting=bm25 uses unnormalised similarities (as implicit's BM25Recommender), "
+        "weighting=bm25 uses unnormalised similarities (as implicit's BM25Recommender), "
           + "so shrink does not apply: drop shrink=\(shrink) or use weighting=none|tfidf")
     }
   }
@@ -159,7 +159,7 @@ extension ItemKNNModel {
     make: { o throws(ModelError) in
       let w = o.text("weighting", "none")
       guard let weighting = Weighting(rawValue: w) else {
-        throw ModelError("itemknn weighting must be none, tfidf or bm25, got '\(w)'")
+        throw ModelError("weighting must be none, tfidf or bm25, got '\(w)'")
       }
       let m = ItemKNNModel(
         neighbours: o.int("k", 9), shrink: o.double("shrink", 0), weighting: weighting,

@@ -38,8 +38,8 @@ public struct UserKNNModel: Recommender {
 
   /// Throws for option values the model cannot use (the catalogue checks ranges).
   public func validate() throws(ModelError) {
-    if neighbourCount < 1 { throw ModelError("userknn needs k >= 1 neighbours, got \(neighbourCount)") }
-    if shrink < 0 { throw ModelError("userknn needs shrink >= 0, got \(shrink)") }
+    if neighbourCount < 1 { throw ModelError("needs k >= 1 neighbours, got \(neighbourCount)") }
+    if shrink < 0 { throw ModelError("needs shrink >= 0, got \(shrink)") }
   }
 
   public mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport {
