@@ -67,7 +67,10 @@ enum ModelCommands {
     ],
     options: [],
     examples: ["model popular = pop", "model chance = random seed=3"],
-    typedOptions: { words in (typeWord(words).flatMap(ModelCatalog.named)?.options ?? []).map(option) },
+    typedOptions: { words in
+      guard let spec = typeWord(words).flatMap(ModelCatalog.named) else { return [] }
+      return spec.options.map(option) + (spec.family == "baseline" ? [] : [fallbackOption])
+    },
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("NAME") ?? ""
       let typeName = a.text("TYPE") ?? ""
@@ -129,12 +132,39 @@ enum ModelCommands {
       } catch {
         throw NotebookError(.badValue, "\(typeName): \(error.message)", span: a.span("TYPE"))
       }
+      var recommenderWithFallback = recommender
+      if let f = a.text("fallback") {
+        recommenderWithFallback = FallbackModel(
+          primary: recommender, fallback: try fallbackModel(f, s, a.span("fallback")), fallbackName: f)
+      }
       let written = a.options.keys.sorted().map { "\($0)=\(a.text($0) ?? "")" }.joined(separator: " ")
       if s.models[name] == nil { s.modelOrder.append(name) }
       s.models[name] = ModelEntry(
-        type: typeName, options: written, model: recommender, fittedOn: nil, seed: options.modelSeed)
+        type: typeName, options: written, model: recommenderWithFallback, fittedOn: nil,
+        seed: options.modelSeed)
       return .text("\(name): \(typeName)\(written.isEmpty ? "" : " " + written) (not fitted)")
     })
+
+  static let fallbackOption = Option(
+    "fallback", .string,
+    "the model for cold users (no training data): pop, random or the name of a model of the session")
+
+  /// `fallback=pop|random|NAME`: a new baseline, or a copy of a session model (fitted with this one).
+  static func fallbackModel(_ text: String, _ s: Session, _ span: Range<Int>?) throws(NotebookError)
+    -> any Recommender
+  {
+    switch text {
+    case "pop": return PopularityModel()
+    case "random": return RandomModel(seed: s.seed)
+    default:
+      guard let m = s.models[text] else {
+        throw NotebookError(
+          .badValue, "fallback must be pop, random or a model of the session, found '\(text)'", span: span,
+          hint: NotebookError.didYouMean(Suggest.closest(to: text, in: ["pop", "random"] + s.modelOrder)))
+      }
+      return m.model
+    }
+  }
 
   static let models = Command(
     name: "models", group: .evaluate, summary: "List the models with their options and state",
