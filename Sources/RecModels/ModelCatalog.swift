@@ -148,7 +148,8 @@ public struct ModelType: Sendable {
 /// (a `static let type` beside the model) here.
 public enum ModelCatalog {
   public static let all: [ModelType] = [
-    PopularityModel.type, RandomModel.type, SVDModel.type, GMFModel.type, MLPModel.type, NeuMFModel.type,
+    PopularityModel.type, RandomModel.type, ItemKNNModel.type, UserKNNModel.type, EASEModel.type,
+    SVDModel.type, GMFModel.type, MLPModel.type, NeuMFModel.type,
   ]
 
   public static func named(_ name: String) -> ModelType? { all.first { $0.name == name } }
