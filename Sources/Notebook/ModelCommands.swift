@@ -66,7 +66,10 @@ enum ModelCommands {
       Param("TYPE", .choice(ModelCatalog.names), help: ModelCatalog.names.joined(separator: ", ")),
     ],
     options: [],
-    examples: ["model popular = pop", "model chance = random seed=3"],
+    examples: [
+      "model popular = pop", "model chance = random seed=3", "model knn = itemknn k=20 shrink=10",
+      "model mf = gmf factors=4 epochs=3 fallback=pop",
+    ],
     typedOptions: { words in
       guard let spec = typeWord(words).flatMap(ModelCatalog.named) else { return [] }
       return spec.options.map(option) + (spec.family == "baseline" ? [] : [fallbackOption])
@@ -226,7 +229,7 @@ enum ModelCommands {
       Option("validate", .string, "a metric on the validation part after each epoch: ndcg, hr@20 ..."),
       Option("patience", .int(min: 1, max: 10_000), "with validate: stop after N epochs without improvement"),
     ],
-    examples: ["fit popular on s"],
+    examples: ["fit popular on s", "fit mf on s epochs=2"],
     run: { s, a, ctx throws(NotebookError) in
       let name = a.text("MODEL") ?? ""
       let splitName = a.text("SPLIT") ?? ""
@@ -360,7 +363,7 @@ enum ModelCommands {
 
   static let plotLoss = Command(
     name: "plot loss", group: .evaluate, summary: "Training loss (and validation metric) by epoch",
-    params: [Param("MODEL", .model)], options: [], examples: [], mutates: false,
+    params: [Param("MODEL", .model)], options: [], examples: ["plot loss mf"], mutates: false,
     run: { s, a, ctx throws(NotebookError) in
       let name = a.text("MODEL") ?? ""
       let m = try EvalCommands.fitted(s, name, a.span("MODEL"))

@@ -103,7 +103,11 @@ enum RecommendCommands {
       Option("exclude-seen", .bool, default: "true", "leave out the user's training items"), itemsOption,
       columnsOption,
     ],
-    examples: [], mutates: false,
+    examples: [
+      "recommend knn user=U0001 k=5", "recommend knn history=P0001,P0002 k=3 columns=title,category",
+      "recommend popular user=U0001 k=3 where category == \"book\"",
+    ],
+    mutates: false,
     run: { s, a, _ throws(NotebookError) in
       let (t, itemTable) = try trained(s, a)
       let k = a.int("k") ?? 10
@@ -158,7 +162,7 @@ enum RecommendCommands {
       Option("k", .int(min: 1, max: 10_000), default: "10", "how many"),
       itemsOption, columnsOption,
     ],
-    examples: [], mutates: false,
+    examples: ["similar knn item=P0001 k=5"], mutates: false,
     run: { s, a, _ throws(NotebookError) in
       let (t, _) = try trained(s, a)
       guard let item = a.text("item") else {
@@ -182,7 +186,7 @@ enum RecommendCommands {
       Option("user", .string, "the user's id"), Option("item", .string, "the item's id"), itemsOption,
       columnsOption,
     ],
-    examples: [], mutates: false,
+    examples: ["explain knn user=U0001 item=P0019"], mutates: false,
     run: { s, a, _ throws(NotebookError) in
       let (t, _) = try trained(s, a)
       guard let user = a.text("user"), let item = a.text("item") else {
@@ -209,7 +213,7 @@ enum RecommendCommands {
       """,
     params: [Param("MODEL", .model), Param("to", .keyword("to")), Param("PATH", .path)],
     options: [Option("k", .int(min: 1, max: 10_000), default: "10", "items per user")],
-    examples: [], mutates: false,
+    examples: ["export recommendations knn to /tmp/recbook-recommendations.csv k=5"], mutates: false,
     run: { s, a, ctx throws(NotebookError) in
       let (t, _) = try trained(s, a)
       let path = a.text("PATH") ?? ""
