@@ -143,6 +143,7 @@ public struct ModelType: Sendable {
 public enum ModelCatalog {
   public static let all: [ModelType] = [
     PopularityModel.type, RandomModel.type,
+    ContentModel.type,
   ]
 
   public static func named(_ name: String) -> ModelType? { all.first { $0.name == name } }
