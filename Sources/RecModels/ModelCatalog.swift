@@ -144,6 +144,7 @@ public enum ModelCatalog {
   public static let all: [ModelType] = [
     PopularityModel.type, RandomModel.type,
     ContentModel.type,
+    DeepFMModel.type,
   ]
 
   public static func named(_ name: String) -> ModelType? { all.first { $0.name == name } }
