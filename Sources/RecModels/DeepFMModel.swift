@@ -40,7 +40,9 @@ public struct DeepFMModel: Recommender {
   public var factors: Int
   public var layers: [Int]
   public var epochs: Int
-  public var batchSize: Int
+  /// Positives per batch; nil: `positives / 50` clamped to 16...256, so that small data still gets
+  /// about 50 steps an epoch and large data full batches.
+  public var batchSize: Int?
   public var learningRate: Double
   public var l2: Double
   public var dropout: Double
@@ -67,7 +69,7 @@ public struct DeepFMModel: Recommender {
   public init(
     items: Table? = nil, itemKey: String? = nil, features: [String] = [], text: [String] = [],
     users: Table? = nil, userKey: String? = nil, userFeatures: [String] = [], buckets: Int = 10,
-    factors: Int = 16, layers: [Int] = [64, 32], epochs: Int = 10, batchSize: Int = 128,
+    factors: Int = 16, layers: [Int] = [64, 32], epochs: Int = 10, batchSize: Int? = nil,
     learningRate: Double = 0.005, l2: Double = 0, dropout: Double = 0.1, negatives: Int = 4, seed: UInt64 = 42
   ) {
     self.items = items
@@ -158,7 +160,8 @@ public struct DeepFMModel: Recommender {
       itemCount: data.itemCount, positives: positives, itemCounts: counts, distribution: .popularity(alpha: 0)
     )
     let optimizer = Adam(learningRate: Float(learningRate), weightDecay: Float(l2))
-    let (seed, batchSize, negatives) = (self.seed, self.batchSize, self.negatives)
+    let (seed, negatives) = (self.seed, self.negatives)
+    let batchSize = self.batchSize ?? min(256, max(16, data.count / 50))
     let parameters = net.parameters
     return EpochTrainer.run(
       &self, epochs: context.epochs ?? epochs, examplesPerEpoch: data.count * (1 + negatives),
@@ -357,7 +360,8 @@ extension DeepFMModel {
       ModelOption("factors", .int(min: 1, max: 1024), default: "16", "embedding dimension"),
       ModelOption("layers", .ints(min: 0, max: 4096), default: "64,32", "hidden layer widths (0: FM only)"),
       ModelOption("epochs", .int(min: 1, max: 10_000), default: "10", "passes over the training events"),
-      ModelOption("batch-size", .int(min: 1, max: 1 << 20), default: "128", "positives per batch"),
+      ModelOption(
+        "batch-size", .int(min: 1, max: 1 << 20), default: "positives/50 in 16...256", "positives per batch"),
       ModelOption("learning-rate", .double(min: 1e-7, max: 1), default: "0.005", "Adam step size"),
       ModelOption("l2", .double(min: 0, max: 1), default: "0", "L2 penalty (Adam weight decay)"),
       ModelOption("dropout", .double(min: 0, max: 0.9), default: "0.1", "dropout on hidden layers"),
@@ -385,7 +389,8 @@ extension DeepFMModel {
       return DeepFMModel(
         items: items, itemKey: itemKey, features: features, text: text, users: users, userKey: userKey,
         userFeatures: userFeatures, buckets: o.int("buckets", 10), factors: o.int("factors", 16),
-        layers: o.ints("layers", [64, 32]), epochs: o.int("epochs", 10), batchSize: o.int("batch-size", 128),
+        layers: o.ints("layers", [64, 32]), epochs: o.int("epochs", 10),
+        batchSize: o.values["batch-size"] == nil ? nil : o.int("batch-size", 128),
         learningRate: o.double("learning-rate", 0.005), l2: o.double("l2", 0),
         dropout: o.double("dropout", 0.1),
         negatives: o.int("negatives", 4), seed: o.modelSeed)
