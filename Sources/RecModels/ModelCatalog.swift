@@ -150,6 +150,7 @@ public enum ModelCatalog {
   public static let all: [ModelType] = [
     PopularityModel.type, RandomModel.type, ItemKNNModel.type, UserKNNModel.type, EASEModel.type,
     SVDModel.type, GMFModel.type, MLPModel.type, NeuMFModel.type,
+    ContentModel.type, DeepFMModel.type,
   ]
 
   public static func named(_ name: String) -> ModelType? { all.first { $0.name == name } }

@@ -7,6 +7,7 @@
 //   recbook-bench eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]
 //   recbook-bench models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]
 //   recbook-bench neumf-epoch [--epochs N] [--model neumf|gmf|mlp]
+//   recbook-bench cold-items [--models pop,content,deepfm] [--epochs N] [--seed S]
 //
 // Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
 // file with its entry function and a case below.
@@ -36,6 +37,10 @@ let benchmarks: [(name: String, synopsis: String)] = [
     "neumf-epoch",
     "neumf-epoch [--epochs N] [--model neumf|gmf|mlp]: s per epoch of the fused NCF step vs PyTorch"
   ),
+  (
+    "cold-items",
+    "cold-items [--models pop,content,deepfm] [--epochs N] [--seed S]: shop sample, 10% of items held out as new"
+  ),
 ]
 
 func usage() -> Int32 {
@@ -62,6 +67,7 @@ case "repl":
   status = 0
 case "models": status = ModelsBench.run(Array(arguments.dropFirst()))
 case "neumf-epoch": status = NeuMFEpochBench.run(Array(arguments.dropFirst()))
+case "cold-items": status = ColdItemsBench.run(Array(arguments.dropFirst()))
 default: status = usage()
 }
 exit(status)
