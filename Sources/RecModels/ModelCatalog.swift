@@ -133,7 +133,7 @@ public struct ModelType: Sendable {
 /// (a `static let type` beside the model) here.
 public enum ModelCatalog {
   public static let all: [ModelType] = [
-    PopularityModel.type, RandomModel.type,
+    PopularityModel.type, RandomModel.type, ALSModel.type, BPRModel.type,
   ]
 
   public static func named(_ name: String) -> ModelType? { all.first { $0.name == name } }
