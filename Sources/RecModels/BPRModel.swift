@@ -111,9 +111,12 @@ public struct BPRModel: Recommender {
       users: users, items: items, stride: s, cold: Self.biases(items, stride: s, column: f))
     userSquares = loss == .warp ? [Float](repeating: 1, count: users.count) : []
     itemSquares = loss == .warp ? [Float](repeating: 1, count: items.count) : []
-    // The distinct pairs, by user.
-    var pairUser = [Int32](repeating: 0, count: rows.count)
-    for u in 0..<nUsers { for k in rows.offsets[u]..<rows.offsets[u + 1] { pairUser[k] = Int32(u) } }
+    // The distinct pairs, by user, each packed as `user << 32 | item`: a sample's random pick is
+    // then one cache miss instead of one per array (the epoch is bound by those misses).
+    var pairs = [UInt64](repeating: 0, count: rows.count)
+    for u in 0..<nUsers {
+      for k in rows.offsets[u]..<rows.offsets[u + 1] { pairs[k] = UInt64(u) << 32 | UInt64(rows.columns[k]) }
+    }
     let step = SGDStep(
       factors: f, stride: s, learningRate: learningRate, regularization: regularization,
       maxSampled: maxSampled,
@@ -128,13 +131,13 @@ public struct BPRModel: Recommender {
       var its = m.itemSquares
       let result: Double?
       if kind == .bpr {
-        result = step.bprEpoch(users: &t.users, items: &t.items, rows: rows, pairUser: pairUser, rng: &rng) {
+        result = step.bprEpoch(users: &t.users, items: &t.items, rows: rows, pairs: pairs, rng: &rng) {
           reporter.report(done: $0, loss: $1)
         }
       } else {
         result = step.warpEpoch(
           users: &t.users, items: &t.items, userSquares: &us, itemSquares: &its, rows: rows,
-          pairUser: pairUser,
+          pairs: pairs,
           rng: &rng
         ) { reporter.report(done: $0, loss: $1) }
       }
@@ -180,7 +183,7 @@ struct SGDStep: Sendable {
   /// One implicit-style BPR epoch; returns the mean `-log sigma(x_ui - x_uj)` over the samples not
   /// skipped, or nil when `report` says stop.
   func bprEpoch(
-    users: inout [Float], items: inout [Float], rows: WeightedRows, pairUser: [Int32],
+    users: inout [Float], items: inout [Float], rows: WeightedRows, pairs: [UInt64],
     rng: inout SeededGenerator, report: (Int, Double) -> Bool
   ) -> Double? {
     let n = rows.count
@@ -189,6 +192,8 @@ struct SGDStep: Sendable {
     let vecs = s / 8
     let lr = SIMD8<Float>(repeating: learningRate)
     let reg = SIMD8<Float>(repeating: regularization)
+    // Without a weight role every pair weighs 1: skip that random read.
+    let weighted = rows.values.contains { $0 != 1 }
     var lossSum = 0.0
     var used = 0
     var stopped = false
@@ -205,9 +210,10 @@ struct SGDStep: Sendable {
           }
           let liked = rng.nextInt(below: n)
           let disliked = rng.nextInt(below: n)
-          let u = Int(pairUser[liked])
-          let i = Int(rows.columns[liked])
-          let jItem = rows.columns[disliked]
+          let pair = pairs[liked]
+          let u = Int(pair >> 32)
+          let i = Int(pair & 0xFFFF_FFFF)
+          let jItem = Int32(truncatingIfNeeded: pairs[disliked] & 0xFFFF_FFFF)
           if rows.contains(row: u, column: jItem) { continue }
           let j = Int(jItem)
           let uo = u * s * 4
@@ -225,7 +231,8 @@ struct SGDStep: Sendable {
           let e = exp(-Double(score))
           lossSum += score > 0 ? log1p(e) : -Double(score) + log1p(exp(Double(score)))
           used += 1
-          let z = SIMD8<Float>(repeating: Float(1 / (1 + exp(Double(score)))) * rows.values[liked])
+          let w = weighted ? rows.values[liked] : 1
+          let z = SIMD8<Float>(repeating: Float(1 / (1 + exp(Double(score)))) * w)
           for v in 0..<vecs {
             let o = v * 32
             let xu = up.loadUnaligned(fromByteOffset: uo + o, as: SIMD8<Float>.self)
@@ -249,7 +256,7 @@ struct SGDStep: Sendable {
   /// pairs, or nil when `report` says stop.
   func warpEpoch(
     users: inout [Float], items: inout [Float], userSquares: inout [Float], itemSquares: inout [Float],
-    rows: WeightedRows, pairUser: [Int32], rng: inout SeededGenerator, report: (Int, Double) -> Bool
+    rows: WeightedRows, pairs: [UInt64], rng: inout SeededGenerator, report: (Int, Double) -> Bool
   ) -> Double? {
     let n = rows.count
     guard n > 0, itemCount > 1 else { return 0 }
@@ -281,8 +288,8 @@ struct SGDStep: Sendable {
               }
               let weight = rows.values[pair]
               guard weight > 0 else { continue }
-              let u = Int(pairUser[pair])
-              let i = Int(rows.columns[pair])
+              let u = Int(pairs[pair] >> 32)
+              let i = Int(pairs[pair] & 0xFFFF_FFFF)
               let uo = u * s * 4
               let io = i * s * 4
               let positive = Kernels.dot(ub.baseAddress! + u * s, ib.baseAddress! + i * s, count: s)

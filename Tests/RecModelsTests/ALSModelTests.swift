@@ -115,7 +115,7 @@ import Testing
   /// Same seed: bit-identical factors with 1 and 2 threads (the data is large enough for the
   /// half-steps to split into two chunks).
   @Test func seededFitIsBitIdenticalWithOneAndTwoThreads() throws {
-    let data = try PlantedData.random(users: 300, items: 200, perUser: 20, seed: 1)
+    let data = try PlantedData.random(users: 200, items: 150, perUser: 20, seed: 1)
     let saved = Parallel.threads
     defer { Parallel.threads = saved }
     var runs = [(users: [Float], items: [Float])]()
@@ -172,7 +172,7 @@ import Testing
     let table = try MovieLens.read(path: TestPaths.ml100k + "/u.data").0
     let d = try Interactions(table: table, roles: InteractionRoles(time: "timestamp"))
     let split = try Splitter.split(d, method: .leaveOneOut, seed: 42)
-    var m = ALSModel(factors: 32, regularization: 0.05, alpha: 4, epochs: 8, seed: 1)
+    var m = ALSModel(factors: 16, regularization: 0.05, alpha: 4, epochs: 4, seed: 1)
     try m.fit(split.train)
     let r = try Evaluator.evaluate(m, on: split, options: EvaluationOptions(k: 10, metrics: [.ndcg]))
     #expect(r.value(.ndcg)! > 0.03)
