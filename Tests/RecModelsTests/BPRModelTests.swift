@@ -123,7 +123,7 @@ import Testing
   @Test func optionsFollowTheLoss() throws {
     let type = try #require(ModelCatalog.named("bpr"))
     let warp = try #require(try type.make(ModelOptions(["loss": .text("warp")])) as? BPRModel)
-    #expect(warp.loss == .warp && warp.learningRate == 0.05 && warp.regularization == 0 && warp.epochs == 30)
+    #expect(warp.loss == .warp && warp.learningRate == 0.05 && warp.regularization == 0 && warp.epochs == 20)
     let bpr = try #require(try type.make(ModelOptions([:])) as? BPRModel)
     #expect(bpr.loss == .bpr && bpr.learningRate == 0.01 && bpr.regularization == 0.01 && bpr.epochs == 100)
     #expect(throws: ModelError.self) { _ = try type.make(ModelOptions(["loss": .text("hinge")])) }
