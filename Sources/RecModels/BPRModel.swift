@@ -197,10 +197,25 @@ struct SGDStep: Sendable {
     var lossSum = 0.0
     var used = 0
     var stopped = false
+    var sink: Float = 0
     users.withUnsafeMutableBufferPointer { ub in
       items.withUnsafeMutableBufferPointer { ib in
         let up = UnsafeMutableRawPointer(ub.baseAddress!)
         let ip = UnsafeMutableRawPointer(ib.baseAddress!)
+        // The epoch is bound by the latency of its random reads. Software pipelining: the next
+        // sample is drawn one step ahead and its pair, user and item rows are read before this
+        // sample's update, so those cache misses overlap the arithmetic (the draws keep their
+        // order, so the result is the same as drawing in turn). `sink` keeps the reads alive.
+        func draw() -> (liked: Int, pair: UInt64, negative: UInt64) {
+          let liked = rng.nextInt(below: n)
+          let disliked = rng.nextInt(below: n)
+          let pair = pairs[liked]
+          let negative = pairs[disliked]
+          sink +=
+            ub[Int(pair >> 32) * s] + ib[Int(pair & 0xFFFF_FFFF) * s] + ib[Int(negative & 0xFFFF_FFFF) * s]
+          return (liked, pair, negative)
+        }
+        var next = draw()
         for sample in 0..<n {
           if sample % Self.reportEvery == 0 && sample > 0 {
             if !report(sample, used > 0 ? lossSum / Double(used) : 0) {
@@ -208,12 +223,11 @@ struct SGDStep: Sendable {
               return
             }
           }
-          let liked = rng.nextInt(below: n)
-          let disliked = rng.nextInt(below: n)
-          let pair = pairs[liked]
+          let (liked, pair, negative) = next
+          if sample + 1 < n { next = draw() }
           let u = Int(pair >> 32)
           let i = Int(pair & 0xFFFF_FFFF)
-          let jItem = Int32(truncatingIfNeeded: pairs[disliked] & 0xFFFF_FFFF)
+          let jItem = Int32(truncatingIfNeeded: negative & 0xFFFF_FFFF)
           if rows.contains(row: u, column: jItem) { continue }
           let j = Int(jItem)
           let uo = u * s * 4
@@ -227,12 +241,13 @@ struct SGDStep: Sendable {
             acc += up.loadUnaligned(fromByteOffset: uo + v * 32, as: SIMD8<Float>.self) * d
           }
           let score = acc.sum()
-          // z = 1 - sigma(score) = sigma(-score); loss = -log sigma(score) = log(1 + e^-score).
-          let e = exp(-Double(score))
-          lossSum += score > 0 ? log1p(e) : -Double(score) + log1p(exp(Double(score)))
+          // z = 1 - sigma(score) = 1 / (1 + e^score); loss = -log sigma(score) = log(1 + e^-score),
+          // from the one exponential (for score > 0 through e^-score = 1 / e^score, no overflow).
+          let e = exp(Double(score))
+          lossSum += score > 0 ? log1p(1 / e) : Double(-score) + log1p(e)
           used += 1
           let w = weighted ? rows.values[liked] : 1
-          let z = SIMD8<Float>(repeating: Float(1 / (1 + exp(Double(score)))) * w)
+          let z = SIMD8<Float>(repeating: Float(1 / (1 + e)) * w)
           for v in 0..<vecs {
             let o = v * 32
             let xu = up.loadUnaligned(fromByteOffset: uo + o, as: SIMD8<Float>.self)
@@ -249,6 +264,8 @@ struct SGDStep: Sendable {
       }
     }
     if stopped { return nil }
+    // Reads `sink`, so the pipelined loads are not optimised away (adding 0 changes nothing).
+    if sink.isNaN { lossSum += 0 }
     return used > 0 ? lossSum / Double(used) : 0
   }
 
