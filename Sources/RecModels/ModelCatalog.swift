@@ -149,7 +149,7 @@ public struct ModelType: Sendable {
 public enum ModelCatalog {
   public static let all: [ModelType] = [
     PopularityModel.type, RandomModel.type, ItemKNNModel.type, UserKNNModel.type, EASEModel.type,
-    SVDModel.type, GMFModel.type, MLPModel.type, NeuMFModel.type,
+    ALSModel.type, BPRModel.type, SVDModel.type, GMFModel.type, MLPModel.type, NeuMFModel.type,
     ContentModel.type, DeepFMModel.type,
   ]
 

@@ -19,6 +19,10 @@
 
 let benchmarks: [(name: String, synopsis: String)] = [
   (
+    "factor-speed",
+    "factor-speed --model als|bpr --tsv FILE [--set k=v,...] [--threads T]: fit time on a user/item TSV"
+  ),
+  (
     "csv-load",
     "csv-load [--rows N] [--dir D] [--threads T]: load D/ratings_N.csv once, print time and peak RSS"
   ),
@@ -59,6 +63,7 @@ case "ops":
 case "nn":
   runNNBench(args: Array(arguments.dropFirst()))
   status = 0
+case "factor-speed": status = FactorSpeedBench.run(Array(arguments.dropFirst()))
 case "eval":
   runEvalBench(args: Array(arguments.dropFirst()))
   status = 0
