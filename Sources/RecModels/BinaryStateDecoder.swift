@@ -191,11 +191,11 @@ final class BinaryDecoderImpl: Decoder, SingleValueDecodingContainer {
       if let v = try unboxBlock(tag, range, as: type, path: path) { return v }
     }
     switch type {
-    case is Float.Type: return try float(node, path) as? T ?? fail(type, path)
-    case is Double.Type: return try double(node, path) as? T ?? fail(type, path)
-    case is Int.Type: return try integer(node, Int.self, path) as? T ?? fail(type, path)
-    case is String.Type: return try string(node, path) as? T ?? fail(type, path)
-    case is Bool.Type: return try bool(node, path) as? T ?? fail(type, path)
+    case _ where type == Float.self: return try float(node, path) as? T ?? fail(type, path)
+    case _ where type == Double.self: return try double(node, path) as? T ?? fail(type, path)
+    case _ where type == Int.self: return try integer(node, Int.self, path) as? T ?? fail(type, path)
+    case _ where type == String.self: return try string(node, path) as? T ?? fail(type, path)
+    case _ where type == Bool.self: return try bool(node, path) as? T ?? fail(type, path)
     default: return try T(from: BinaryDecoderImpl(node: node, bytes: bytes, codingPath: path))
     }
   }
@@ -213,16 +213,16 @@ final class BinaryDecoderImpl: Decoder, SingleValueDecodingContainer {
       guard tag == wanted else { throw Self.mismatch(T.self, path, wanted.noun, .block(tag, range)) }
     }
     switch type {
-    case is [Float].Type:
+    case _ where type == [Float].self:
       try expect(.floats)
       return ByteReader.rawArray(bytes, range, as: Float.self) as? T
-    case is [Double].Type:
+    case _ where type == [Double].self:
       try expect(.doubles)
       return ByteReader.rawArray(bytes, range, as: Double.self) as? T
-    case is [Int32].Type:
+    case _ where type == [Int32].self:
       try expect(.int32s)
       return ByteReader.rawArray(bytes, range, as: Int32.self) as? T
-    case is [Int].Type:
+    case _ where type == [Int].self:
       try expect(.ints)
       if MemoryLayout<Int>.size == 8 { return ByteReader.rawArray(bytes, range, as: Int.self) as? T }
       let wide = ByteReader.rawArray(bytes, range, as: Int64.self)
@@ -233,13 +233,13 @@ final class BinaryDecoderImpl: Decoder, SingleValueDecodingContainer {
         .init(
           codingPath: path + [BinaryKey(intValue: bad)], debugDescription: "\(wide[bad]) does not fit an Int")
       )
-    case is [UInt8].Type:
+    case _ where type == [UInt8].self:
       try expect(.bytes)
       return Array(bytes[range]) as? T
-    case is Data.Type:
+    case _ where type == Data.self:
       try expect(.bytes)
       return Data(bytes[range]) as? T
-    case is [Bool].Type:
+    case _ where type == [Bool].self:
       try expect(.bools)
       // The parser checked every byte is 0 or 1, the only valid Bool bit patterns.
       return ByteReader.rawArray(bytes, range, as: Bool.self) as? T

@@ -154,25 +154,25 @@ enum EncodedNode {
 enum EncodingTree {
   /// The node for `value`: the fast paths by dynamic type first, then the value's own `encode`.
   static func box<T: Encodable>(_ value: T, codingPath: [any CodingKey]) throws -> EncodedNode {
-    switch value {
-    case let a as [Float]: return .floats(a)
-    case let a as [Double]: return .doubles(a)
-    case let a as [Int32]: return .int32s(a)
-    case let a as [Int]: return .ints(a)
-    case let a as [UInt8]: return .bytes(a)
-    case let a as [Bool]: return .bools(a)
-    case let d as Data: return .bytes([UInt8](d))
-    case let v as Float: return .float(v)
-    case let v as Double: return .double(v)
-    case let v as Int: return .int(Int64(v))
-    case let v as String: return .string(v)
-    case let v as Bool: return .bool(v)
-    default:
-      let encoder = BinaryEncoderImpl(codingPath: codingPath)
-      try value.encode(to: encoder)
-      // A value that encoded nothing is an empty keyed container (JSONEncoder writes `{}`).
-      return encoder.slot.node ?? .keyed(KeyedNode())
-    }
+    // Exact type tests, not `as?` casts: an empty `[Double]` casts to `[Float]` (element-wise
+    // array casts succeed on no elements), and would be written as the wrong block.
+    let t = T.self
+    if t == [Float].self, let a = value as? [Float] { return .floats(a) }
+    if t == [Double].self, let a = value as? [Double] { return .doubles(a) }
+    if t == [Int32].self, let a = value as? [Int32] { return .int32s(a) }
+    if t == [Int].self, let a = value as? [Int] { return .ints(a) }
+    if t == [UInt8].self, let a = value as? [UInt8] { return .bytes(a) }
+    if t == [Bool].self, let a = value as? [Bool] { return .bools(a) }
+    if t == Data.self, let d = value as? Data { return .bytes([UInt8](d)) }
+    if t == Float.self, let v = value as? Float { return .float(v) }
+    if t == Double.self, let v = value as? Double { return .double(v) }
+    if t == Int.self, let v = value as? Int { return .int(Int64(v)) }
+    if t == String.self, let v = value as? String { return .string(v) }
+    if t == Bool.self, let v = value as? Bool { return .bool(v) }
+    let encoder = BinaryEncoderImpl(codingPath: codingPath)
+    try value.encode(to: encoder)
+    // A value that encoded nothing is an empty keyed container (JSONEncoder writes `{}`).
+    return encoder.slot.node ?? .keyed(KeyedNode())
   }
 
   static func signed<T: FixedWidthInteger & SignedInteger>(_ v: T) -> EncodedNode { .int(Int64(v)) }
