@@ -6,6 +6,7 @@
 //   recbook-bench repl [--rows N]
 //   recbook-bench eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]
 //   recbook-bench models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]
+//   recbook-bench model-file [--users N] [--items N] [--dim D] [--reps R]
 //
 // Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
 // file with its entry function and a case below.
@@ -30,6 +31,10 @@ let benchmarks: [(name: String, synopsis: String)] = [
   (
     "models",
     "models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]: fit and score on the shared protocol"
+  ),
+  (
+    "model-file",
+    "model-file [--users N] [--items N] [--dim D] [--reps R]: save and load a 1M-float FactorModel"
   ),
 ]
 
@@ -56,6 +61,7 @@ case "repl":
   runREPLBench(args: Array(arguments.dropFirst()))
   status = 0
 case "models": status = ModelsBench.run(Array(arguments.dropFirst()))
+case "model-file": status = ModelFileBench.run(Array(arguments.dropFirst()))
 default: status = usage()
 }
 exit(status)
