@@ -88,3 +88,45 @@ public struct IDMap: Sendable, Equatable {
     }
   }
 }
+
+/// Stored as `{"ints": [...]}` or `{"strings": [...]}` (model files). Decoding checks the ids
+/// are sorted and distinct, as `keys` always are, so a decoded map gives every id the index
+/// it had when it was written.
+extension IDMap: Codable {
+  private enum CodingKeys: String, CodingKey {
+    case ints, strings
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    if let ints = try c.decodeIfPresent([Int].self, forKey: .ints) {
+      if let i = ints.indices.dropLast().first(where: { ints[$0] >= ints[$0 + 1] }) {
+        throw DecodingError.dataCorruptedError(
+          forKey: .ints, in: c,
+          debugDescription: "ids must be sorted and distinct: \(ints[i]) before \(ints[i + 1])")
+      }
+      self.init(ints: ints)
+    } else if let strings = try c.decodeIfPresent([String].self, forKey: .strings) {
+      let bad = strings.indices.dropLast().first {
+        !strings[$0].utf8.lexicographicallyPrecedes(strings[$0 + 1].utf8)
+      }
+      if let i = bad {
+        throw DecodingError.dataCorruptedError(
+          forKey: .strings, in: c,
+          debugDescription: "ids must be sorted and distinct: '\(strings[i])' before '\(strings[i + 1])'")
+      }
+      self.init(strings: strings)
+    } else {
+      throw DecodingError.dataCorrupted(
+        .init(codingPath: c.codingPath, debugDescription: "an id map needs 'ints' or 'strings'"))
+    }
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var c = encoder.container(keyedBy: CodingKeys.self)
+    switch keys {
+    case .int(let k): try c.encode(k, forKey: .ints)
+    case .string(let k): try c.encode(k, forKey: .strings)
+    }
+  }
+}

@@ -7,7 +7,7 @@ import RecNN
 /// Not trained here: it holds factors computed elsewhere (a trained model's, or random
 /// ones for timing evaluation). Scoring one user is one SIMD pass over the item table
 /// (`Kernels.scoreRows`, 2.5x faster than sgemm for a single row, PLATFORM.md).
-public struct FactorModel: ItemScorer {
+public struct FactorModel: ItemScorer, Codable {
   public var name: String
   public let dim: Int
   /// `(users, dim)`, row-major.
@@ -23,6 +23,27 @@ public struct FactorModel: ItemScorer {
     self.dim = dim
     self.userFactors = userFactors
     self.itemFactors = itemFactors
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case name, dim, userFactors, itemFactors
+  }
+
+  /// Checks what `init` requires (a positive `dim` dividing both tables), throwing where it traps.
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    let dim = try c.decode(Int.self, forKey: .dim)
+    guard dim > 0 else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .dim, in: c, debugDescription: "dim must be positive, found \(dim)")
+    }
+    let u = try c.decode([Float].self, forKey: .userFactors)
+    let v = try c.decode([Float].self, forKey: .itemFactors)
+    for (key, t) in [(CodingKeys.userFactors, u), (.itemFactors, v)] where t.count % dim != 0 {
+      throw DecodingError.dataCorruptedError(
+        forKey: key, in: c, debugDescription: "\(t.count) floats are not rows of dim \(dim)")
+    }
+    self.init(name: try c.decode(String.self, forKey: .name), dim: dim, userFactors: u, itemFactors: v)
   }
 
   /// Gaussian factors with standard deviation `1/sqrt(dim)`, seeded.

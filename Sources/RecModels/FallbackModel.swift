@@ -21,6 +21,12 @@ public struct FallbackModel: Recommender, HistoryScorer {
     self.fallbackName = fallbackName
   }
 
+  /// A fitted model as loaded from a file: `warm[u]` says user `u` had training data.
+  init(primary: any Recommender, fallback: any Recommender, fallbackName: String, warm: [Bool]) {
+    self.init(primary: primary, fallback: fallback, fallbackName: fallbackName)
+    self.warm = warm
+  }
+
   public var name: String { primary.name }
   public var itemCount: Int { primary.itemCount }
 

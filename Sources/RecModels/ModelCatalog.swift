@@ -1,3 +1,4 @@
+import Foundation
 import RecData
 import RecEval
 
@@ -125,11 +126,16 @@ public struct ModelType: Sendable {
   /// Typical fit time, measured, for `help models` (e.g. `0.05 s on ml-100k`).
   public var speed: String
   public var make: @Sendable (ModelOptions) throws(ModelError) -> any Recommender
+  /// Decodes a model of this type from its state payload (`BinaryStateDecoder` bytes); nil
+  /// when the type's models cannot be saved. Fill it with `ModelType.persisted(XModel.self)`:
+  /// a model is persistable iff it is `Codable` and its type says so here.
+  public var decodeState: (@Sendable (Data) throws -> any Recommender)?
 
   public init(
     name: String, family: String, paper: String, summary: String, needs: Needs = .interactions,
     iterative: Bool = false, options: [ModelOption], coldStart: String = "no (use fallback=pop)",
-    speed: String = "", make: @escaping @Sendable (ModelOptions) throws(ModelError) -> any Recommender
+    speed: String = "", make: @escaping @Sendable (ModelOptions) throws(ModelError) -> any Recommender,
+    decodeState: (@Sendable (Data) throws -> any Recommender)? = nil
   ) {
     self.name = name
     self.family = family
@@ -141,6 +147,42 @@ public struct ModelType: Sendable {
     self.coldStart = coldStart
     self.speed = speed
     self.make = make
+    self.decodeState = decodeState
+  }
+}
+
+// MARK: - Saving and loading models
+
+extension ModelType {
+  /// The state decoder of a `Codable` model type, for `decodeState`.
+  public static func persisted<M: Recommender & Codable>(_ type: M.Type)
+    -> @Sendable (Data) throws -> any Recommender
+  {
+    { data in try BinaryStateDecoder().decode(M.self, from: data) }
+  }
+
+  /// Whether models of this type can be saved and loaded.
+  public var isPersistable: Bool { decodeState != nil }
+
+  /// The state payload of `model` (a model of this type): its `Encodable` conformance,
+  /// opened from the existential, through `BinaryStateEncoder`.
+  public func encodeState(_ model: any Recommender) throws(ModelFileError) -> Data {
+    guard isPersistable, let encodable = model as? any Encodable else { throw .notPersistable(type: name) }
+    do {
+      return try BinaryStateEncoder().encode(encodable)
+    } catch {
+      throw .unencodableState(type: name, reason: "\(error)")
+    }
+  }
+
+  /// Decodes a model of this type from its state payload; a failure names the field.
+  public func decodeModel(_ state: Data) throws(ModelFileError) -> any Recommender {
+    guard let decodeState else { throw .notPersistable(type: name) }
+    do {
+      return try decodeState(state)
+    } catch {
+      throw .state(type: name, error)
+    }
   }
 }
 
@@ -173,7 +215,7 @@ extension PopularityModel {
     coldStart: "yes (the same list for everyone)",
     make: { o throws(ModelError) in
       PopularityModel(window: o.values["window"] == nil ? nil : o.double("window", 0))
-    })
+    }, decodeState: ModelType.persisted(PopularityModel.self))
 }
 
 extension RandomModel {
@@ -181,5 +223,6 @@ extension RandomModel {
     name: "random", family: "baseline", paper: "-",
     summary: "a seeded random ranking, the floor any model must beat",
     options: [ModelCatalog.seedOption],
-    coldStart: "yes (random)", make: { o throws(ModelError) in RandomModel(seed: o.modelSeed) })
+    coldStart: "yes (random)", make: { o throws(ModelError) in RandomModel(seed: o.modelSeed) },
+    decodeState: ModelType.persisted(RandomModel.self))
 }

@@ -3,7 +3,9 @@ import RecEval
 /// The most-popular baseline: every user gets the same scores, the number of training
 /// events of each item (weighted by the `weight` role if present), optionally counting
 /// only events in a recent window (`time >= latest time - window`).
-public struct PopularityModel: Recommender {
+///
+/// Codable by synthesis: its state is `window` and `counts` (one `[Float]` block in a model file).
+public struct PopularityModel: Recommender, Codable {
   public var window: Double?
   /// Scores by dense item index, after `fit`.
   public private(set) var counts: [Float] = []

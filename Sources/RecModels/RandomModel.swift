@@ -3,13 +3,29 @@ import RecEval
 
 /// The random baseline: uniform scores in [0, 1), the same for a (seed, user) pair on every
 /// run and every thread count (each user draws from its own stream of the seed).
-public struct RandomModel: Recommender {
+public struct RandomModel: Recommender, Codable {
   public var seed: UInt64
   public private(set) var itemCount: Int = 0
 
   public init(seed: UInt64) { self.seed = seed }
 
   public var name: String { "random" }
+
+  private enum CodingKeys: String, CodingKey {
+    case seed, itemCount
+  }
+
+  /// Checks the item count is not negative (it sizes score buffers).
+  public init(from decoder: any Decoder) throws {
+    let c = try decoder.container(keyedBy: CodingKeys.self)
+    seed = try c.decode(UInt64.self, forKey: .seed)
+    itemCount = try c.decode(Int.self, forKey: .itemCount)
+    guard itemCount >= 0 else {
+      throw DecodingError.dataCorruptedError(
+        forKey: .itemCount, in: c, debugDescription: "the item count must not be negative, found \(itemCount)"
+      )
+    }
+  }
 
   public mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport {
     itemCount = data.itemCount

@@ -8,6 +8,7 @@
 //   recbook-bench models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]
 //   recbook-bench neumf-epoch [--epochs N] [--model neumf|gmf|mlp]
 //   recbook-bench cold-items [--models pop,content,deepfm] [--epochs N] [--seed S]
+//   recbook-bench model-file [--users N] [--items N] [--dim D] [--reps R]
 //
 // Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
 // file with its entry function and a case below.
@@ -45,6 +46,10 @@ let benchmarks: [(name: String, synopsis: String)] = [
     "cold-items",
     "cold-items [--models pop,content,deepfm] [--epochs N] [--seed S]: shop sample, 10% of items held out as new"
   ),
+  (
+    "model-file",
+    "model-file [--users N] [--items N] [--dim D] [--reps R]: save and load a 1M-float FactorModel"
+  ),
 ]
 
 func usage() -> Int32 {
@@ -73,6 +78,7 @@ case "repl":
 case "models": status = ModelsBench.run(Array(arguments.dropFirst()))
 case "neumf-epoch": status = NeuMFEpochBench.run(Array(arguments.dropFirst()))
 case "cold-items": status = ColdItemsBench.run(Array(arguments.dropFirst()))
+case "model-file": status = ModelFileBench.run(Array(arguments.dropFirst()))
 default: status = usage()
 }
 exit(status)
