@@ -54,12 +54,13 @@ import Testing
   static let types = ModelCatalog.all.map(\.name)
 
   /// Settings for the 40-user planted data where a type's defaults suit data sets a thousand
-  /// times larger (a batch of 256 is the whole data: 20 epochs would be 20 steps). GMF and
-  /// NeuMF get the planted rank (2 factors): with 8 factors and many epochs they memorise the
+  /// times larger (a batch of 256 is the whole data: 20 epochs would be 20 steps). GMF, NeuMF
+  /// and ALS get the planted rank (2 factors): with 8 factors and many epochs they memorise the
   /// 240 events and rank every unseen item alike, since the unseen items of a user's own
   /// community are sampled as negatives as often as the other community's.
   static let plantedOptions: [String: [String: ModelOptions.Value]] = [
     "svd": ["epochs": .int(100), "learning-rate": .double(0.02)],
+    "als": ["factors": .int(2)],
     "gmf": ["epochs": .int(10), "batch-size": .int(16), "learning-rate": .double(0.01), "factors": .int(2)],
     "mlp": ["epochs": .int(60), "batch-size": .int(16), "learning-rate": .double(0.01)],
     "neumf": [
