@@ -203,9 +203,18 @@ enum EvalCommands {
     Option("target", .choice(["test", "validation"]), default: "test", "the part to evaluate on"),
   ]
 
-  static func fitted(_ s: Session, _ name: String, _ span: Range<Int>?) throws(NotebookError) -> ModelEntry {
+  static func fitted(_ s: Session, _ name: String, _ span: Range<Int>?, on split: Split? = nil)
+    throws(NotebookError) -> ModelEntry
+  {
     guard let m = s.models[name], m.fittedOn != nil else {
       throw NotebookError(.runtime, "model '\(name)' is not fitted", span: span, hint: "fit \(name) on SPLIT")
+    }
+    // A model from a file scores by its own dense indices: the split must index items alike.
+    if let t = m.loaded, let split, t.items != split.train.items || t.users != split.train.users {
+      throw NotebookError(
+        .data,
+        "model '\(name)' was trained on other data (\(Fmt.count(t.users.count, "user")), \(Fmt.count(t.items.count, "item"))) than split '\(split.name)' holds",
+        span: span, hint: "evaluate it on a split of the data it was trained on")
     }
     return m
   }
@@ -227,7 +236,7 @@ enum EvalCommands {
     run: { s, a, ctx throws(NotebookError) in
       let name = a.text("MODEL") ?? ""
       guard let split = s.splits[a.text("SPLIT") ?? ""] else { return CellOutput() }
-      let m = try fitted(s, name, a.span("MODEL"))
+      let m = try fitted(s, name, a.span("MODEL"), on: split)
       let o = try options(a, split, seed: s.seed)
       let scorer = m.model
       let report = try eval(a.span("MODEL")) { () throws(EvalError) in
@@ -274,7 +283,7 @@ enum EvalCommands {
       }
       var reports: [EvaluationReport] = []
       for n in names {
-        let m = try fitted(s, n, a.span("MODELS"))
+        let m = try fitted(s, n, a.span("MODELS"), on: split)
         reports.append(
           try eval(a.span("MODELS")) { () throws(EvalError) in
             try Evaluator.evaluate(Named(base: m.model, name: n), on: split, options: o)

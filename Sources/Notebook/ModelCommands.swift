@@ -136,7 +136,9 @@ enum ModelCommands {
         throw NotebookError(.badValue, "\(typeName): \(error.message)", span: a.span("TYPE"))
       }
       var recommenderWithFallback = recommender
+      var fallbackType: String?
       if let f = a.text("fallback") {
+        fallbackType = s.models[f]?.type ?? f
         recommenderWithFallback = FallbackModel(
           primary: recommender, fallback: try fallbackModel(f, s, a.span("fallback")), fallbackName: f)
       }
@@ -144,7 +146,7 @@ enum ModelCommands {
       if s.models[name] == nil { s.modelOrder.append(name) }
       s.models[name] = ModelEntry(
         type: typeName, options: written, model: recommenderWithFallback, fittedOn: nil,
-        seed: options.modelSeed)
+        seed: options.modelSeed, fallbackType: fallbackType)
       return .text("\(name): \(typeName)\(written.isEmpty ? "" : " " + written) (not fitted)")
     })
 

@@ -18,6 +18,17 @@ enum RecommendCommands {
   static func trained(_ s: Session, _ a: Arguments) throws(NotebookError) -> (TrainedModel, Table?) {
     let name = a.text("MODEL") ?? ""
     let entry = try EvalCommands.fitted(s, name, a.span("MODEL"))
+    if var t = entry.loaded {
+      var table: Table?
+      if let itemsName = a.text("items") {
+        guard let e = s.tables[itemsName] else {
+          throw NotebookError(.unknownTable, "no table named '\(itemsName)'", span: a.span("items"))
+        }
+        table = e.table
+        t.attachMetadata(e.table, key: a.text("item-key") ?? "item", columns: a.list("columns"))
+      }
+      return (t, table)
+    }
     guard let splitName = entry.fittedOn, let split = s.splits[splitName] else {
       throw NotebookError(
         .runtime, "the split '\(entry.fittedOn ?? "")' that \(name) was fitted on no longer exists",

@@ -78,6 +78,15 @@ public struct ModelEntry: Sendable {
   public var seed: UInt64 = 42
   /// What the last `fit` did: its epochs (loss, validation), outcome and kept epoch.
   public var report: FitReport? = nil
+  /// The catalogue type of the cold-start fallback (`fallback=`), for model files.
+  public var fallbackType: String? = nil
+  /// A model read from a file (`load model`): its id maps, seen items and metadata.
+  public var loaded: TrainedModel? = nil
+}
+
+/// The version written into model files and printed by `recbook --version`.
+public enum RecbookVersion {
+  public static let current = "0.2.0"
 }
 
 /// The session as it was before a cell changed it.

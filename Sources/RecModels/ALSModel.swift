@@ -32,7 +32,7 @@ import RecNN
 /// Threads: rows are split into two chunks of equal work (by event count) on `Parallel`; each
 /// row's solve reads only the fixed side, so the factors are bit-identical with 1 or 2 threads.
 /// - Complexity: per epoch `(cgSteps + 1) (rows F^2 + 4 events F)` flops per side.
-public struct ALSModel: Recommender {
+public struct ALSModel: Recommender, Codable {
   public var factors: Int
   public var regularization: Float
   public var alpha: Float

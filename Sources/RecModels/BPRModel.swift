@@ -35,9 +35,9 @@ import RecNN
 /// Threads: training is single-threaded (implicit and LightFM run Hogwild, whose result depends
 /// on the thread schedule), so factors are bit-identical for a seed whatever `Parallel.threads`.
 /// - Complexity: per epoch O(pairs * factors) (WARP: times the draws until a violation).
-public struct BPRModel: Recommender {
+public struct BPRModel: Recommender, Codable {
   /// The ranking loss.
-  public enum Loss: String, Sendable, CaseIterable {
+  public enum Loss: String, Sendable, CaseIterable, Codable {
     case bpr, warp
   }
 

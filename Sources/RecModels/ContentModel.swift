@@ -37,7 +37,7 @@ import RecEval
 ///
 /// - Complexity: fit O(table rows * fields + events); scoring one user O(history * profile
 ///   size + nonzeros of all item profiles).
-public struct ContentModel: Recommender, HistoryScorer {
+public struct ContentModel: Recommender, HistoryScorer, Codable {
   /// The item table (side data), its key column and the columns used.
   public var items: Table?
   public var itemKey: String?
@@ -70,6 +70,13 @@ public struct ContentModel: Recommender, HistoryScorer {
     self.features = features
     self.text = text
     self.weights = weights
+  }
+
+  /// Everything but the side table, which `fit` has already encoded (a loaded model scores
+  /// without it; refitting needs `items=` again).
+  enum CodingKeys: String, CodingKey {
+    case itemKey, features, text, weights, featureCount, profileStart, profileFeature, profileValue
+    case historyStart, historyItem, historyWeight, popularity, side
   }
 
   public var name: String { "content" }

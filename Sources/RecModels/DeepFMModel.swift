@@ -28,7 +28,7 @@ import RecNN
 /// - Complexity: a step costs O(rows * fields * dim) for the embeddings and FM plus the MLP's
 ///   products; scoring a user is one `(items, h1) x (h1, h2)` product per further layer, the
 ///   items' part of the first layer being precomputed after each epoch.
-public struct DeepFMModel: Recommender {
+public struct DeepFMModel: Recommender, Codable {
   public var items: Table?
   public var itemKey: String?
   public var features: [String]
@@ -89,6 +89,14 @@ public struct DeepFMModel: Recommender {
     self.dropout = dropout
     self.negatives = negatives
     self.seed = seed
+  }
+
+  /// Everything but the side tables, which `fit` has already encoded (a loaded model scores
+  /// without them; refitting needs `items=`/`users=` again).
+  enum CodingKeys: String, CodingKey {
+    case itemKey, features, text, userKey, userFeatures, buckets, factors, layers, epochs, batchSize
+    case learningRate, l2, dropout, negatives, seed, weights, userEntries, itemEntries, userFields
+    case itemFields, fittedItems, itemPooled, itemSum, itemSquares, itemLinear, itemHidden
   }
 
   public var name: String { "deepfm" }
@@ -305,7 +313,7 @@ public struct DeepFMModel: Recommender {
 
 /// One group's (users' or items') field entries, CSR by entity: entity `e` owns entries
 /// `start[e] ..< start[e + 1]`, each `(field within the group, global feature, value)`.
-struct FieldEntries: Sendable, Equatable {
+struct FieldEntries: Sendable, Equatable, Codable {
   var start: [Int] = [0]
   var field: [Int32] = []
   var feature: [Int32] = []

@@ -151,8 +151,8 @@ final class DeepFMNetwork {
 
 /// DeepFM's weights as plain arrays: what a fitted ``DeepFMModel`` holds (a value, so
 /// ``EpochTrainer``'s per-epoch copies are real snapshots).
-struct DeepFMWeights: Sendable, Equatable {
-  struct Layer: Sendable, Equatable {
+struct DeepFMWeights: Sendable, Equatable, Codable {
+  struct Layer: Sendable, Equatable, Codable {
     var inputs: Int
     var outputs: Int
     /// `(outputs, inputs)`.

@@ -20,7 +20,7 @@ import RecNN
 /// bounds it (20,000 items would need about 6.4 GB by the `items^2 * 8 bytes * 2` estimate).
 /// - Complexity: fit O(sum over users of items(u)^2) for `G` plus about `items^3` flops for the
 ///   inverse; score one user O(items(u) * items); all users one sgemm on dense data.
-public struct EASEModel: Recommender {
+public struct EASEModel: Recommender, Codable {
   /// The L2 penalty `lambda` (the paper tunes 200-1000 on ML-20M-like data).
   public var lambda: Double
   /// The largest catalogue `fit` accepts (the dense matrices are `items^2`).

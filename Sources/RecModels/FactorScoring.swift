@@ -5,7 +5,7 @@ import RecNN
 /// `score(u, i) = users[u] . items[i]` over rows of `stride` floats (zero-padded to a multiple
 /// of 8 so the SIMD loops need no tails), cold users scored by a fallback row, and item
 /// similarity by cosine.
-struct FactorScoring {
+struct FactorScoring: Codable {
   /// `(userCount, stride)`, row-major.
   var users: [Float]
   /// `(itemCount, stride)`, row-major.

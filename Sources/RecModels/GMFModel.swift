@@ -6,7 +6,7 @@ import RecNN
 /// Filtering", WWW 2017, section 3.2): `y_hat(u, i) = sigmoid(h . (p_u (*) q_i) + c)`, trained
 /// on log loss over each positive and `negatives` sampled non-positives per epoch (eq. 7) by
 /// minibatch Adam, as the authors' code does. Scores are the logits. See ``NCFTrainer``.
-public struct GMFModel: Recommender {
+public struct GMFModel: Recommender, Codable {
   public var factors: Int
   public var training: NCFTraining
   /// The trained network, after `fit`.

@@ -8,9 +8,9 @@ import RecEval
 /// ascending within each row. The neighbourhood models (`itemknn`, `userknn`) and `ease` read it.
 /// - Complexity: O(events + users + items) to build (the CSRs of `Interactions` are already
 ///   sorted by column, so duplicates are adjacent and merge in one pass).
-public struct ImplicitMatrix: Sendable {
+public struct ImplicitMatrix: Sendable, Codable {
   /// Rows of one orientation: row `r` spans `offsets[r]..<offsets[r + 1]` of `indices` and `values`.
-  public struct Rows: Sendable, Equatable {
+  public struct Rows: Sendable, Equatable, Codable {
     public var offsets: [Int]
     public var indices: [Int32]
     public var values: [Float]

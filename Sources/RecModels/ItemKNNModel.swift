@@ -20,9 +20,9 @@ import RecEval
 /// only `j`'s `k` neighbours (implicit's rule: the lists are not symmetric after truncation).
 /// A user unseen in fit scores 0 everywhere.
 /// - Complexity: fit O(sum over users of items(u)^2 + items^2); score O(items(u) * k + items).
-public struct ItemKNNModel: Recommender {
+public struct ItemKNNModel: Recommender, Codable {
   /// How `x` is reweighted before the similarities (implicit's three item-item recommenders).
-  public enum Weighting: String, Sendable, CaseIterable {
+  public enum Weighting: String, Sendable, CaseIterable, Codable {
     case none, tfidf, bm25
   }
 

@@ -8,7 +8,7 @@ import RecNN
 /// default, as in the authors' code), then `y_hat = sigmoid(h . a_L + c)`. Log loss over each
 /// positive and `negatives` sampled non-positives per epoch (eq. 7), minibatch Adam. Scores are
 /// the logits. See ``NCFTrainer``.
-public struct MLPModel: Recommender {
+public struct MLPModel: Recommender, Codable {
   public var layers: [Int]
   public var training: NCFTraining
   /// The trained network, after `fit`.

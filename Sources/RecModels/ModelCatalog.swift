@@ -193,6 +193,20 @@ public enum ModelCatalog {
     PopularityModel.type, RandomModel.type, ItemKNNModel.type, UserKNNModel.type, EASEModel.type,
     ALSModel.type, BPRModel.type, SVDModel.type, GMFModel.type, MLPModel.type, NeuMFModel.type,
     ContentModel.type, DeepFMModel.type,
+  ].map { t in
+    var t = t
+    if t.decodeState == nil { t.decodeState = persisted[t.name] }
+    return t
+  }
+
+  /// How each model type's state is read back from a model file (every model is `Codable`).
+  static let persisted: [String: @Sendable (Data) throws -> any Recommender] = [
+    "itemknn": ModelType.persisted(ItemKNNModel.self), "userknn": ModelType.persisted(UserKNNModel.self),
+    "ease": ModelType.persisted(EASEModel.self), "als": ModelType.persisted(ALSModel.self),
+    "bpr": ModelType.persisted(BPRModel.self), "svd": ModelType.persisted(SVDModel.self),
+    "gmf": ModelType.persisted(GMFModel.self), "mlp": ModelType.persisted(MLPModel.self),
+    "neumf": ModelType.persisted(NeuMFModel.self), "content": ModelType.persisted(ContentModel.self),
+    "deepfm": ModelType.persisted(DeepFMModel.self),
   ]
 
   public static func named(_ name: String) -> ModelType? { all.first { $0.name == name } }

@@ -261,8 +261,8 @@ public struct ModelFile: Sendable {
         guard c >= 0, Int(c) < items else {
           throw .corrupt("seen item \(c) of user \(u) is outside the \(items) items")
         }
-        guard k == Int(lo) || columns[k - 1] < c else {
-          throw .corrupt("the seen items of user \(u) are not ascending")
+        guard k == Int(lo) || columns[k - 1] <= c else {
+          throw .corrupt("the seen items of user \(u) are not in ascending order")
         }
         rowIndex[k] = Int32(u)
       }

@@ -14,7 +14,7 @@ import RecNN
 /// `dense`, so that one fused Adam call updates them all; the four embedding tables are
 /// row-major `(users or items, dim)` arrays. Scores are logits (sigmoid is monotone, so ranks
 /// are the same, and logits do not saturate to ties).
-public struct NCFNetwork: Sendable {
+public struct NCFNetwork: Sendable, Codable {
   public let users: Int
   public let items: Int
   /// GMF embedding size (0: no GMF branch).

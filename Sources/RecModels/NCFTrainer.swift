@@ -3,8 +3,8 @@ import RecEval
 import RecNN
 
 /// The training hyperparameters shared by GMF, MLP and NeuMF.
-public struct NCFTraining: Sendable, Equatable {
-  public enum Method: String, Sendable, Equatable {
+public struct NCFTraining: Sendable, Equatable, Codable {
+  public enum Method: String, Sendable, Equatable, Codable {
     /// Adam (Kingma and Ba 2015), lazy on embedding rows: what the NCF code uses from scratch.
     case adam
     /// Plain SGD: what the paper uses to fine-tune a NeuMF initialised from pretrained models.

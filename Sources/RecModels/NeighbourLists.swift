@@ -13,7 +13,7 @@ import RecNN
 /// A row is never its own neighbour (implicit keeps the item itself among its `K`, so its
 /// `K=10` is `k=9` here), and only positive similarities are kept, so a row may have fewer
 /// than `k` neighbours. Equal similarities keep the smaller index (`TopK`'s tie rule).
-public struct NeighbourLists: Sendable, Equatable {
+public struct NeighbourLists: Sendable, Equatable, Codable {
   public var offsets: [Int]
   public var neighbours: [Int32]
   public var similarities: [Float]

@@ -16,7 +16,7 @@ import RecNN
 /// models'. The paper fine-tunes with vanilla SGD because Adam's moments are not saved with the
 /// pretrained weights; `optimizer=sgd` does that, the default stays Adam (the code's default,
 /// and what it uses with pretraining too).
-public struct NeuMFModel: Recommender {
+public struct NeuMFModel: Recommender, Codable {
   public var factors: Int
   public var layers: [Int]
   public var training: NCFTraining
@@ -24,6 +24,9 @@ public struct NeuMFModel: Recommender {
   public var alpha: Float
   /// Fitted GMF and MLP networks to start from (`init=`).
   var pretrained: (gmf: NCFNetwork, mlp: NCFNetwork)?
+
+  /// The pretrained networks only seed a fit; the trained `network` is what a model file keeps.
+  enum CodingKeys: String, CodingKey { case factors, layers, training, alpha, network }
   /// The trained network, after `fit`.
   public internal(set) var network: NCFNetwork?
 

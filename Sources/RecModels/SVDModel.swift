@@ -19,7 +19,7 @@ import RecNN
 /// Unknown users or items (no training rating) fall back as in Surprise: their bias and factors
 /// count as zero. Predictions are clipped to the rating range seen in fit; as a ranker the score
 /// of an item is its clipped predicted rating, so `evaluate` reports RMSE and MAE of `predict`.
-public struct SVDModel: Recommender {
+public struct SVDModel: Recommender, Codable {
   public var factors: Int
   public var epochs: Int
   public var learningRate: Double

@@ -20,9 +20,9 @@ import RecEval
 /// Storage: for entity `e` and field `f`, the entries `start[e * fields.count + f] ..<
 /// start[e * fields.count + f + 1]` of `feature` (index into the field's vocabulary) and `value`.
 /// - Complexity: O(rows * fields) to build, plus sorting the vocabularies.
-public struct SideFeatures: Sendable {
+public struct SideFeatures: Sendable, Codable {
   /// How a column is encoded.
-  public enum Kind: String, Sendable, Equatable {
+  public enum Kind: String, Sendable, Equatable, Codable {
     case categorical
     case multiHot = "multi-hot"
     case text
@@ -30,7 +30,7 @@ public struct SideFeatures: Sendable {
   }
 
   /// One column's encoding.
-  public struct Field: Sendable, Equatable {
+  public struct Field: Sendable, Equatable, Codable {
     public var name: String
     public var kind: Kind
     /// Feature names: values, tags or words; `[name]` for a numeric field.

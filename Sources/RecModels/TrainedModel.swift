@@ -1,3 +1,4 @@
+import Foundation
 import RecData
 import RecEval
 
@@ -43,7 +44,7 @@ public struct TrainedModel: RecommendationService {
     history = order
     info = ModelInfo(
       name: name, type: type, options: options, users: train.userCount, items: train.itemCount,
-      trainedOn: trainedOn, fingerprint: Self.fingerprint(train), metrics: metrics,
+      trainedOn: trainedOn, fingerprint: ModelFileHeader.fingerprint(of: train), metrics: metrics,
       fallback: (model as? FallbackModel)?.fallbackName)
   }
 
@@ -64,24 +65,47 @@ public struct TrainedModel: RecommendationService {
     metadata = values
   }
 
-  /// 64-bit FNV-1a over the training user and item indices and the map sizes, as hex: equal
-  /// for the same interactions in the same order.
-  public static func fingerprint(_ d: Interactions) -> String {
-    var h: UInt64 = 0xcbf2_9ce4_8422_2325
-    func mix(_ v: UInt64) {
-      var x = v
-      for _ in 0..<8 {
-        h = (h ^ (x & 0xff)) &* 0x0000_0100_0000_01b3
-        x >>= 8
-      }
-    }
-    mix(UInt64(d.userCount))
-    mix(UInt64(d.itemCount))
-    for e in 0..<d.count {
-      mix(UInt64(UInt32(bitPattern: d.user[e])) << 32 | UInt64(UInt32(bitPattern: d.item[e])))
-    }
-    let hex = String(h, radix: 16)
-    return String(repeating: "0", count: 16 - hex.count) + hex
+  /// A model read back from a file: everything the service needs is in it.
+  init(
+    info: ModelInfo, model: any Recommender, users: IDMap, items: IDMap, seen: CSR, metadataColumns: [String],
+    metadata: [[String]]
+  ) {
+    self.info = info
+    self.model = model
+    self.users = users
+    self.items = items
+    self.seen = seen
+    // The file keeps each user's items, not their order: ascending stands in for time.
+    history = seen.columns
+    self.metadataColumns = metadataColumns
+    self.metadata = metadata
+  }
+
+  /// Writes the model file (ModelFile: header, state, seen items, checksum), atomically.
+  /// `fallbackType` is the catalogue type of a `FallbackModel`'s fallback.
+  public func save(to path: String, recbookVersion: String, fallbackType: String? = nil)
+    throws(ModelFileError)
+  {
+    let header = ModelFileHeader(
+      recbookVersion: recbookVersion, modelType: info.type, name: info.name, options: info.options,
+      created: Date(), users: users, items: items, fingerprint: info.fingerprint, metrics: info.metrics,
+      fallback: info.fallback, fallbackType: fallbackType,
+      itemColumns: metadataColumns.enumerated().map { c, name in
+        .init(name: name, values: metadata[c].map { $0.isEmpty ? nil : $0 })
+      })
+    try ModelFile.save(model, header: header, seen: seen, to: path)
+  }
+
+  /// Reads a model file; `name` renames the model (default: the name it was saved under).
+  public static func load(from path: String, name: String? = nil) throws(ModelFileError) -> TrainedModel {
+    let (file, model) = try ModelFile.load(path)
+    let h = file.header
+    let info = ModelInfo(
+      name: name ?? h.name, type: h.modelType, options: h.options, users: h.users.count, items: h.items.count,
+      trainedOn: "file \(path)", fingerprint: h.fingerprint, metrics: h.metrics, fallback: h.fallback)
+    return TrainedModel(
+      info: info, model: model, users: h.users, items: h.items, seen: file.seen,
+      metadataColumns: h.itemColumns.map(\.name), metadata: h.itemColumns.map { $0.values.map { $0 ?? "" } })
   }
 
   /// The raw id of a dense item as text.

@@ -13,7 +13,7 @@ import RecEval
 /// A user unseen in fit scores 0 everywhere.
 /// - Complexity: fit O(sum over items of users(i)^2 + users^2); score O(sum over the k
 ///   neighbours of their items + items).
-public struct UserKNNModel: Recommender {
+public struct UserKNNModel: Recommender, Codable {
   /// Neighbours kept per user (`k`).
   public var neighbourCount: Int
   /// Added to the cosine denominator: pulls down similarities resting on few shared items.

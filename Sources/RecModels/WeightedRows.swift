@@ -7,7 +7,7 @@ import RecEval
 /// Built from one of `Interactions`' CSRs, whose columns are already ascending with duplicates
 /// adjacent. Row `r` spans `offsets[r]..<offsets[r + 1]`.
 /// - Complexity: O(events) to build.
-struct WeightedRows: Sendable {
+struct WeightedRows: Sendable, Codable {
   var offsets: [Int]
   var columns: [Int32]
   var values: [Float]

@@ -18,9 +18,5 @@ struct RecbookCommand: ParsableCommand {
     defaultSubcommand: Interactive.self)
 }
 
-enum RecbookVersion {
-  static let current = "0.1.0"
-}
-
 /// Exit with a code (ArgumentParser turns this into the process's exit status).
 func fail(_ code: Int32 = 1) -> ExitCode { ExitCode(code) }

@@ -160,6 +160,30 @@ import Testing
   }
 
   @Test(arguments: types)
+  func savesAndLoadsWithIdenticalScores(type: String) throws {
+    let d = try Self.planted()
+    var m = try make(type)
+    try m.fit(d, context: FitContext(seed: 5))
+    let t = TrainedModel(name: "m", type: type, model: m, train: d, trainedOn: "planted")
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent("recbook-contract-\(type).model")
+      .path
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    try t.save(to: path, recbookVersion: "test")
+    let back = try TrainedModel.load(from: path)
+    #expect(back.info.fingerprint == t.info.fingerprint)
+    for user in 0..<d.userCount {
+      var a = [Float](repeating: 0, count: d.itemCount)
+      var b = a
+      m.score(user: user, into: &a)
+      back.model.score(user: user, into: &b)
+      #expect(
+        a.elementsEqual(b) { $0 == $1 || ($0.isNaN && $1.isNaN) }, "\(type): user \(user) after loading")
+    }
+    let id = d.users.text(at: 3)
+    #expect(try back.recommend(user: id, k: 5) == t.recommend(user: id, k: 5))
+  }
+
+  @Test(arguments: types)
   func cancellingBeforeTheStartKeepsNothing(type: String) throws {
     let spec = try #require(ModelCatalog.named(type))
     guard spec.iterative else { return }
