@@ -360,7 +360,7 @@ enum ModelCommands {
     return TableBlock(
       headers: ["epoch", "loss"] + (metricLabel.map { ["validation \($0)"] } ?? []),
       numeric: [true, true] + (metricLabel == nil ? [] : [true]), rows: rows,
-      footer: stride > 1 ? "every \(stride)th of \(n) epochs" : nil)
+      footer: stride > 1 ? "every \(stride) epochs of \(n), with the first, the kept and the last" : nil)
   }
 
   static let plotLoss = Command(
