@@ -125,19 +125,24 @@ public final class RecServer: Sendable {
   /// thread until the server stops. Must not be called from an async task — it would block one
   /// of the few threads the concurrency runtime has (two on this machine).
   public func run(onListening: @escaping @Sendable (ServerStatus) -> Void = { _ in }) throws {
-    let outcome = Mutex<Result<Void, any Error>?>(nil)
+    let outcome = Outcome()
     let done = DispatchSemaphore(value: 0)
     Task {
       do {
         try await self.serve(onListening: onListening)
-        outcome.withLock { $0 = .success(()) }
+        outcome.result.withLock { $0 = .success(()) }
       } catch {
-        outcome.withLock { $0 = .failure(error) }
+        outcome.result.withLock { $0 = .failure(error) }
       }
       done.signal()
     }
     done.wait()
-    try outcome.withLock { $0 ?? .success(()) }.get()
+    try outcome.result.withLock { $0 ?? .success(()) }.get()
+  }
+
+  /// How the task behind `run` ended (a class: a `Mutex` cannot be captured by a closure).
+  private final class Outcome: Sendable {
+    let result = Mutex<Result<Void, any Error>?>(nil)
   }
 
   // MARK: - Internals

@@ -46,7 +46,7 @@ enum ServeBench {
     }
     let modelMicroseconds = (BenchSupport.now() - modelStart) / Double(calls) * 1e6
 
-    let outcome = Mutex<Result<String, any Error>?>(nil)
+    let outcome = Outcome()
     let done = DispatchSemaphore(value: 0)
     Task {
       do {
@@ -55,16 +55,16 @@ enum ServeBench {
         let text = try runProcess(
           wrk, ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s", "--latency", url])
         await server.stop()
-        outcome.withLock { $0 = .success(text) }
+        outcome.result.withLock { $0 = .success(text) }
       } catch {
         await server.stop()
-        outcome.withLock { $0 = .failure(error) }
+        outcome.result.withLock { $0 = .failure(error) }
       }
       done.signal()
     }
     done.wait()
     let text: String
-    switch outcome.withLock({ $0 }) {
+    switch outcome.result.withLock({ $0 }) {
     case .success(let t): text = t
     case .failure(let error):
       print("serve: \(error)")
@@ -83,6 +83,11 @@ enum ServeBench {
         + "\"socket_errors\":\(report.socketErrors ?? "null"),\"served\":\(status.requests),"
         + "\"server_errors\":\(status.errors),\"checksum\":\(CSVLoadBench.rounded(checksum, 3))}")
     return 0
+  }
+
+  /// How the load task ended (a class: a `Mutex` cannot be captured by a closure).
+  final class Outcome: Sendable {
+    let result = Mutex<Result<String, any Error>?>(nil)
   }
 
   static func json(_ x: Double?) -> String { x.map { String(CSVLoadBench.rounded($0, 3)) } ?? "null" }
