@@ -21,7 +21,7 @@ struct HistoryRequest: Equatable {
     do {
       root = try JSONValue.parse(data)
     } catch {
-      throw .malformedJSON(Self.parserMessage(error))
+      throw .malformedJSON(Self.parserMessage(data, error))
     }
     guard case .object(let object) = root else {
       throw .wrongType(field: "(body)", expected: "an object {\"history\": [...], \"k\": 10}", found: root)
@@ -61,14 +61,26 @@ struct HistoryRequest: Equatable {
     return HistoryRequest(history: history, k: k)
   }
 
-  /// The most useful text of a parse error: Foundation puts the position (`around line 1,
-  /// column 9`) in the underlying error of a `dataCorrupted` context.
-  static func parserMessage(_ error: any Error) -> String {
-    guard case DecodingError.dataCorrupted(let context) = error else { return "\(error)" }
-    if let underlying = context.underlyingError {
-      let text = (underlying as NSError).userInfo[NSDebugDescriptionErrorKey] as? String
-      return text ?? "\(underlying)"
+  /// Where and why `data` is not JSON: `Invalid value around character 18 (line 1, column 19).`
+  ///
+  /// `JSONDecoder` on Linux only says "The given data was not valid JSON", so on this (error)
+  /// path the body is parsed again with `JSONSerialization`, whose message names the 0-based
+  /// character offset; the offset is turned into a 1-based line and column here.
+  static func parserMessage(_ data: Data, _ error: any Error) -> String {
+    do {
+      _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
+    } catch {
+      let text = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
+      guard let match = text.firstMatch(of: /character (\d+)/), let offset = Int(match.1) else { return text }
+      let before = data.prefix(offset)
+      let line = before.reduce(1) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
+      let lineStart = before.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? data.startIndex
+      let column = before.distance(from: lineStart, to: before.endIndex) + 1
+      let sentence = text.hasSuffix(".") ? String(text.dropLast()) : text
+      return "\(sentence) (line \(line), column \(column))."
     }
-    return context.debugDescription
+    // Foundation's two parsers disagree (should not happen): report the decoder's message.
+    if case DecodingError.dataCorrupted(let context) = error { return context.debugDescription }
+    return "\(error)"
   }
 }

@@ -152,7 +152,8 @@ struct RouteHappyPathTests {
 
   @Test func trailingSlashIsForgiven() async throws {
     try await withRouter { call in
-      #expect(try await call("/health/", .get, nil).status == 200)
+      let r1 = try await call("/health/", .get, nil)
+      #expect(r1.status == 200)
     }
   }
 }
@@ -187,9 +188,12 @@ struct RouteErrorTests {
 
   @Test func kBoundsAreAccepted() async throws {
     try await withRouter { call in
-      #expect(try await call("/v1/recommend?user=u1&k=1", .get, nil).status == 200)
-      #expect(try await call("/v1/recommend?user=u1&k=1000", .get, nil).status == 200)
-      #expect(try await call("/v1/similar?item=i1&k=1001", .get, nil).status == 400)
+      let r2 = try await call("/v1/recommend?user=u1&k=1", .get, nil)
+      #expect(r2.status == 200)
+      let r3 = try await call("/v1/recommend?user=u1&k=1000", .get, nil)
+      #expect(r3.status == 200)
+      let r4 = try await call("/v1/similar?item=i1&k=1001", .get, nil)
+      #expect(r4.status == 400)
     }
   }
 
@@ -262,9 +266,15 @@ struct RouteErrorTests {
       let a = try await call("/v1/recommend", .post, "{\"history\": [\"i1\",, ]}")
       #expect(a.status == 400)
       let message = try errorMessage(a)
-      #expect(message.hasPrefix("request body is not valid JSON: "))
-      // Foundation names the place: line 1, column 19 is the second comma.
-      #expect(message.contains("line 1") && message.contains("column 19"), "\(message)")
+      // The second comma is character 18 from 0, column 19 from 1.
+      #expect(
+        message == "request body is not valid JSON: Invalid value around character 18 (line 1, column 19).")
+      let b = try await call("/v1/recommend", .post, "{\"history\":\n  [\"i1\"\n  }")
+      #expect(b.status == 400)
+      // Line 3 is `  }`: the brace is at column 3 where `]` or `,` was expected.
+      let bMessage = try errorMessage(b)
+      #expect(bMessage.hasPrefix("request body is not valid JSON: "))
+      #expect(bMessage.hasSuffix("(line 3, column 3)."), "\(bMessage)")
     }
   }
 
