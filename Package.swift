@@ -11,7 +11,11 @@ let package = Package(
     .library(name: "Notebook", targets: ["Notebook"]),
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    // RecServe only: the HTTP service (Hummingbird 2, swift-log).
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
   ],
   targets: [
     // MARK: - Engine (no terminal, no I/O beyond files)
@@ -21,6 +25,18 @@ let package = Package(
     .target(name: "RecEval", dependencies: ["RecData"], exclude: ["README.md"]),
     .target(
       name: "RecModels", dependencies: ["RecData", "RecEval", "RecNN", "COpenBLAS"], exclude: ["README.md"]),
+
+    // MARK: - Service (HTTP around a trained model)
+    .target(
+      name: "RecServe",
+      dependencies: [
+        "RecModels",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+      ],
+      exclude: ["README.md"]),
 
     // MARK: - Rendering
     .target(name: "RecTerm", exclude: ["README.md"]),
@@ -42,7 +58,11 @@ let package = Package(
 
     // MARK: - Benchmarks (not part of the tests)
     .executableTarget(
-      name: "recbook-bench", dependencies: ["RecData", "RecNN", "RecEval", "RecModels", "Notebook"],
+      name: "recbook-bench",
+      dependencies: [
+        "RecData", "RecNN", "RecEval", "RecModels", "Notebook", "RecServe",
+        .product(name: "Logging", package: "swift-log"),
+      ],
       path: "bench/Sources"),
 
     // MARK: - Tests
@@ -54,5 +74,13 @@ let package = Package(
     .testTarget(name: "RecEvalTests", dependencies: ["RecEval", "RecData", "TestSupport"]),
     .testTarget(name: "RecModelsTests", dependencies: ["RecModels", "RecEval", "RecData", "TestSupport"]),
     .testTarget(name: "RecNNTests", dependencies: ["RecNN", "TestSupport"], exclude: ["reference"]),
+    .testTarget(
+      name: "RecServeTests",
+      dependencies: [
+        "RecServe", "RecModels",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "Logging", package: "swift-log"),
+      ]),
   ]
 )

@@ -9,6 +9,7 @@
 //   recbook-bench neumf-epoch [--epochs N] [--model neumf|gmf|mlp]
 //   recbook-bench cold-items [--models pop,content,deepfm] [--epochs N] [--seed S]
 //   recbook-bench model-file [--users N] [--items N] [--dim D] [--reps R]
+//   recbook-bench serve [--seconds 10] [--connections 16] [--threads 2] [--path /v1/recommend?user=u7]
 //
 // Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
 // file with its entry function and a case below.
@@ -50,6 +51,10 @@ let benchmarks: [(name: String, synopsis: String)] = [
     "model-file",
     "model-file [--users N] [--items N] [--dim D] [--reps R]: save and load a 1M-float FactorModel"
   ),
+  (
+    "serve",
+    "serve [--seconds 10] [--connections 16] [--threads 2] [--path P]: HTTP requests/s and p50/p99 latency under wrk"
+  ),
 ]
 
 func usage() -> Int32 {
@@ -79,6 +84,7 @@ case "models": status = ModelsBench.run(Array(arguments.dropFirst()))
 case "neumf-epoch": status = NeuMFEpochBench.run(Array(arguments.dropFirst()))
 case "cold-items": status = ColdItemsBench.run(Array(arguments.dropFirst()))
 case "model-file": status = ModelFileBench.run(Array(arguments.dropFirst()))
+case "serve": status = ServeBench.run(Array(arguments.dropFirst()))
 default: status = usage()
 }
 exit(status)
