@@ -142,7 +142,10 @@ public struct ModelType: Sendable {
 /// (a `static let type` beside the model) here.
 public enum ModelCatalog {
   public static let all: [ModelType] = [
-    PopularityModel.type, RandomModel.type,
+    PopularityModel.type,
+    RandomModel.type,
+    GRU4RecModel.type,
+    CaserModel.type,
   ]
 
   public static func named(_ name: String) -> ModelType? { all.first { $0.name == name } }

@@ -51,6 +51,20 @@ public final class GRU {
     biasHH = Parameter(.uniform(shape: [3 * hidden], low: -a, high: a, using: &rng))
   }
 
+  /// A GRU holding the given weights (a trained model rebuilding its layer for scoring):
+  /// `weightIH: (3 hidden, inputs)`, `weightHH: (3 hidden, hidden)`, biases `(3 hidden)`.
+  public init(weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor) {
+    precondition(weightIH.shape.count == 2 && weightIH.shape[0] % 3 == 0)
+    let h = weightIH.shape[0] / 3
+    precondition(weightHH.shape == [3 * h, h] && biasIH.count == 3 * h && biasHH.count == 3 * h)
+    inputs = weightIH.shape[1]
+    hidden = h
+    self.weightIH = Parameter(weightIH)
+    self.weightHH = Parameter(weightHH)
+    self.biasIH = Parameter(biasIH)
+    self.biasHH = Parameter(biasHH)
+  }
+
   public var parameters: [Parameter] { [weightIH, weightHH, biasIH, biasHH] }
 
   /// Runs the recurrence. `lengths[b]` in `0...steps` (a programmer invariant: models build it).
