@@ -20,7 +20,8 @@ import RecNN
 /// coupled L2 (`l2`; lazy rows for the embedding tables), mini-batches of `batch` windows.
 /// Embeddings start `N(0, 1/dim^2)` (user, item) and `N(0, 1/(2 dim)^2)` (`W2`), `b2` at 0, as in
 /// the paper's code. Scoring reads the last L training items (padded on the left) and the user
-/// embedding (zeros for a user unseen in training or a history given at request time).
+/// embedding (the mean user embedding for a user unseen in training or a history given at
+/// request time).
 public struct CaserModel: Recommender, HistoryScorer {
   public var length: Int
   public var targets: Int
@@ -114,7 +115,7 @@ public struct CaserModel: Recommender, HistoryScorer {
     let adam = Adam(learningRate: learningRate, weightDecay: l2)
     let (batch, negatives) = (batch, negatives)
     var order = SeededGenerator(seed: seed, stream: 0x6361_7365)
-    return try EpochTrainer.run(
+    return EpochTrainer.run(
       &self, epochs: context.epochs ?? epochs, examplesPerEpoch: windows.count, context: context
     ) { model, _, reporter in
       var total = 0.0
@@ -184,7 +185,7 @@ public struct CaserModel: Recommender, HistoryScorer {
     score(users.map(row(user:)), width: width, into: &scores)
   }
 
-  /// Scores after `history` (oldest first) with a zero user embedding: the sequence part alone.
+  /// Scores after `history` (oldest first), read as a new user's (the mean user embedding).
   public func score(history: [Int], into scores: inout [Float]) {
     let known = history.filter { $0 >= 0 && $0 < itemCount }.map { Int32($0) }
     score([(nil, lastItems(known[...]))], width: scores.count, into: &scores)
@@ -247,7 +248,7 @@ extension CaserModel {
     }
 
     /// The sequence-and-user representation `x: (rows, 2 dim)` of rows of L items; a nil user
-    /// has a zero embedding. With `dropout`, training mode (caches for `backward`).
+    /// has the mean user embedding. With `dropout`, training mode (caches for `backward`).
     func features(_ seqs: [[Int]], users us: [Int?], dropout: Dropout?) -> Tensor {
       let B = seqs.count
       let e = items.forward(seqs.flatMap { $0 }).reshaped([B, L, dim])
@@ -259,11 +260,18 @@ extension CaserModel {
       if let dropout { o = dropout.forward(o) }
       let z = fcActivation.forward(fc.forward(o))
       userRows = us.map { $0 ?? -1 }
-      var u = Tensor(shape: [B, dim])
-      if us.contains(where: { $0 != nil }) {
-        let g = users.forward(us.map { $0 ?? 0 })
-        for (r, user) in us.enumerated() where user != nil {
-          for j in 0..<dim { u.scalars[r * dim + j] = g.scalars[r * dim + j] }
+      var u = users.forward(us.map { $0 ?? 0 })
+      if us.contains(where: { $0 == nil }) {
+        // No user (a cold one, a history): the mean user embedding, the "average user".
+        let table = users.weight.value.scalars
+        let count = users.count
+        var mean = [Float](repeating: 0, count: dim)
+        for r in 0..<count {
+          for j in 0..<dim { mean[j] += table[r * dim + j] }
+        }
+        for j in 0..<dim { mean[j] /= Float(max(count, 1)) }
+        for (r, user) in us.enumerated() where user == nil {
+          for j in 0..<dim { u.scalars[r * dim + j] = mean[j] }
         }
       }
       return userConcat.forward([z, u])

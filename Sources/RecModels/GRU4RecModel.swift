@@ -125,7 +125,7 @@ public struct GRU4RecModel: Recommender, HistoryScorer {
     let adam = Adam(learningRate: learningRate)
     let (batchUsers, objective, negatives) = (batchUsers, objective, negatives)
     var order = SeededGenerator(seed: seed, stream: 0x6772_7534)
-    return try EpochTrainer.run(
+    return EpochTrainer.run(
       &self, epochs: context.epochs ?? epochs, examplesPerEpoch: examples, context: context
     ) { model, _, reporter in
       var total = 0.0

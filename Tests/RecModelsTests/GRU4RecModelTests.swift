@@ -83,15 +83,15 @@ enum ChainData {
     #expect(s[20] == -.infinity && s[21] == -.infinity)
     // The empty history gives finite scores (the output bias).
     m.score(history: [], into: &s)
-    #expect(s.prefix(20).allSatisfy(\.isFinite))
+    #expect(s.prefix(20).allSatisfy { $0.isFinite })
   }
 
   @Test func needsATimeRole() throws {
     var m = small()
     let d = try ChainData.make(time: false)
-    #expect(throws: ModelError.self) { try m.fit(d) }
     do {
       try m.fit(d)
+      Issue.record("fit without a time role did not throw")
     } catch let e as ModelError {
       #expect(e.message.contains("gru4rec needs a time role") && e.message.contains("time=COL"))
     }
@@ -123,12 +123,27 @@ enum ChainData {
     #expect(last < 0.7 * first, "\(objective): loss \(first) -> \(last)")
   }
 
-  @Test func twoLayersAndAMaxLengthStillLearn() throws {
-    var m = small(epochs: 40)
+  @Test func twoLayersLearn() throws {
+    var m = small(epochs: 60)
     m.layers = 2
-    m.maxLength = 3
     try m.fit(try ChainData.make())
-    #expect(ChainData.nextItemAccuracy(m, items: 20) >= 0.9)
+    #expect(ChainData.nextItemAccuracy(m, items: 20) >= 0.8)
+  }
+
+  @Test func maxLengthReadsOnlyTheLastItems() throws {
+    var m = small(epochs: 3)
+    m.maxLength = 2
+    try m.fit(try ChainData.make())
+    var long = [Float](repeating: 0, count: 20)
+    var short = long
+    var other = long
+    m.score(history: [1, 2, 3, 9, 10], into: &long)
+    m.score(history: [9, 10], into: &short)
+    m.score(history: [8, 9, 10], into: &other)
+    #expect(long == short && long == other)
+    m.maxLength = 0
+    m.score(history: [8, 9, 10], into: &other)
+    #expect(other != short)
   }
 
   @Test func batchedScoresEqualSingleUserScores() throws {

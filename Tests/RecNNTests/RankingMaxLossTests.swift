@@ -54,7 +54,7 @@ import Testing
     let q = Tensor(shape: [2, 2], scalars: [-400, 400, 400, -400])
     for r in [Loss.bprMax(positive: p, negatives: q), Loss.top1Max(positive: p, negatives: q)] {
       #expect(r.loss.isFinite)
-      #expect(r.dPositive.scalars.allSatisfy(\.isFinite) && r.dNegatives.scalars.allSatisfy(\.isFinite))
+      #expect(r.dPositive.scalars.allSatisfy { $0.isFinite } && r.dNegatives.scalars.allSatisfy { $0.isFinite })
     }
   }
 
