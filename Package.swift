@@ -19,7 +19,8 @@ let package = Package(
     .systemLibrary(name: "COpenBLAS", path: "Sources/COpenBLAS"),
     .target(name: "RecNN", dependencies: ["RecData", "COpenBLAS"], exclude: ["README.md"]),
     .target(name: "RecEval", dependencies: ["RecData"], exclude: ["README.md"]),
-    .target(name: "RecModels", dependencies: ["RecData", "RecEval", "RecNN"], exclude: ["README.md"]),
+    .target(
+      name: "RecModels", dependencies: ["RecData", "RecEval", "RecNN", "COpenBLAS"], exclude: ["README.md"]),
 
     // MARK: - Rendering
     .target(name: "RecTerm", exclude: ["README.md"]),

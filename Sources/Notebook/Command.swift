@@ -12,6 +12,7 @@ public struct Command: Sendable {
     case clean = "Clean"
     case transform = "Transform and features"
     case evaluate = "Split, model and evaluate"
+    case deploy = "Recommend and deploy"
     case save = "Save"
   }
 

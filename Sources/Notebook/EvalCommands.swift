@@ -42,6 +42,7 @@ enum EvalCommands {
       Option("rating", .column, "the rating column (explicit feedback)"),
       Option("weight", .column, "the weight column (implicit feedback)"),
       Option("seed", .int(min: 0, max: nil), default: "the session seed", "seed of random choices"),
+      Option("test", .string, "use this table as test (a split made elsewhere); TABLE is train"),
     ],
     examples: [
       "split s from events", "split s2 from events method=random ratio=0.2 seed=1",
@@ -56,6 +57,36 @@ enum EvalCommands {
       let roles = InteractionRoles(
         user: a.text("user") ?? "user", item: a.text("item") ?? "item", rating: a.text("rating"), time: time,
         weight: a.text("weight"))
+      if let testName = a.text("test") {
+        guard let testEntry = s.tables[testName] else {
+          throw NotebookError(
+            .unknownTable, "no table named '\(testName)'", span: a.span("test"),
+            hint: NotebookError.didYouMean(Suggest.closest(to: testName, in: s.tableOrder)))
+        }
+        if let o = ["method", "validation", "k", "ratio", "cut", "quantile"].first(where: { a.has($0) }) {
+          throw NotebookError(
+            .badValue, "\(o)= does not apply when test= gives the test part", span: a.span(o))
+        }
+        let parts = try eval(a.span("test")) { () throws(EvalError) in
+          try Interactions.build(tables: [(tableName, t), (testName, testEntry.table)], roles: roles)
+        }
+        let result = Split(
+          name: name, method: .given(test: testName), seed: s.seed, train: parts[0], test: parts[1])
+        s.splits[name] = result
+        let sum = result.summary
+        var out = CellOutput([
+          .text("\(name): \(tableName) as train, \(testName) as test"),
+          .table(
+            TableBlock(
+              headers: ["part", "rows", "users", "items"], numeric: [false, true, true, true],
+              rows: [
+                ["train", Fmt.int(sum.trainRows), Fmt.int(sum.trainUsers), Fmt.int(sum.trainItems)],
+                ["test", Fmt.int(sum.testRows), Fmt.int(sum.testUsers), Fmt.int(sum.testItems)],
+              ])),
+        ])
+        for w in result.warnings { out.append(.warning(w.description)) }
+        return out
+      }
       let data = try eval(a.span("TABLE")) { () throws(EvalError) in
         try Interactions(table: t, roles: roles, tableName: tableName)
       }

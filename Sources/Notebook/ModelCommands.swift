@@ -66,8 +66,14 @@ enum ModelCommands {
       Param("TYPE", .choice(ModelCatalog.names), help: ModelCatalog.names.joined(separator: ", ")),
     ],
     options: [],
-    examples: ["model popular = pop", "model chance = random seed=3"],
-    typedOptions: { words in (typeWord(words).flatMap(ModelCatalog.named)?.options ?? []).map(option) },
+    examples: [
+      "model popular = pop", "model chance = random seed=3", "model knn = itemknn k=20 shrink=10",
+      "model mf = gmf factors=4 epochs=3 fallback=pop",
+    ],
+    typedOptions: { words in
+      guard let spec = typeWord(words).flatMap(ModelCatalog.named) else { return [] }
+      return spec.options.map(option) + (spec.family == "baseline" ? [] : [fallbackOption])
+    },
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("NAME") ?? ""
       let typeName = a.text("TYPE") ?? ""
@@ -129,12 +135,39 @@ enum ModelCommands {
       } catch {
         throw NotebookError(.badValue, "\(typeName): \(error.message)", span: a.span("TYPE"))
       }
+      var recommenderWithFallback = recommender
+      if let f = a.text("fallback") {
+        recommenderWithFallback = FallbackModel(
+          primary: recommender, fallback: try fallbackModel(f, s, a.span("fallback")), fallbackName: f)
+      }
       let written = a.options.keys.sorted().map { "\($0)=\(a.text($0) ?? "")" }.joined(separator: " ")
       if s.models[name] == nil { s.modelOrder.append(name) }
       s.models[name] = ModelEntry(
-        type: typeName, options: written, model: recommender, fittedOn: nil, seed: options.modelSeed)
+        type: typeName, options: written, model: recommenderWithFallback, fittedOn: nil,
+        seed: options.modelSeed)
       return .text("\(name): \(typeName)\(written.isEmpty ? "" : " " + written) (not fitted)")
     })
+
+  static let fallbackOption = Option(
+    "fallback", .string,
+    "the model for cold users (no training data): pop, random or the name of a model of the session")
+
+  /// `fallback=pop|random|NAME`: a new baseline, or a copy of a session model (fitted with this one).
+  static func fallbackModel(_ text: String, _ s: Session, _ span: Range<Int>?) throws(NotebookError)
+    -> any Recommender
+  {
+    switch text {
+    case "pop": return PopularityModel()
+    case "random": return RandomModel(seed: s.seed)
+    default:
+      guard let m = s.models[text] else {
+        throw NotebookError(
+          .badValue, "fallback must be pop, random or a model of the session, found '\(text)'", span: span,
+          hint: NotebookError.didYouMean(Suggest.closest(to: text, in: ["pop", "random"] + s.modelOrder)))
+      }
+      return m.model
+    }
+  }
 
   static let models = Command(
     name: "models", group: .evaluate, summary: "List the models with their options and state",
@@ -196,7 +229,7 @@ enum ModelCommands {
       Option("validate", .string, "a metric on the validation part after each epoch: ndcg, hr@20 ..."),
       Option("patience", .int(min: 1, max: 10_000), "with validate: stop after N epochs without improvement"),
     ],
-    examples: ["fit popular on s"],
+    examples: ["fit popular on s", "fit mf on s epochs=2"],
     run: { s, a, ctx throws(NotebookError) in
       let name = a.text("MODEL") ?? ""
       let splitName = a.text("SPLIT") ?? ""
@@ -330,7 +363,7 @@ enum ModelCommands {
 
   static let plotLoss = Command(
     name: "plot loss", group: .evaluate, summary: "Training loss (and validation metric) by epoch",
-    params: [Param("MODEL", .model)], options: [], examples: [], mutates: false,
+    params: [Param("MODEL", .model)], options: [], examples: ["plot loss mf"], mutates: false,
     run: { s, a, ctx throws(NotebookError) in
       let name = a.text("MODEL") ?? ""
       let m = try EvalCommands.fitted(s, name, a.span("MODEL"))

@@ -137,7 +137,7 @@ enum SessionCommands {
   static let help = Command(
     name: "help", group: .session, summary: "List the verbs, or explain one",
     params: [Param("VERB", .value, optional: true), Param("NAME", .value, optional: true)], options: [],
-    examples: ["help", "help load", "help metric ndcg", "help model pop"],
+    examples: ["help", "help load", "help metric ndcg", "help model pop", "help models", "help pipeline"],
     mutates: false,
     run: { _, a, _ throws(NotebookError) in
       let table = CommandTable.standard
@@ -154,6 +154,8 @@ enum SessionCommands {
         let m = try EvalCommands.eval(a.span("NAME")) { () throws(EvalError) in try Metric.named(metric) }
         return CellOutput([.text(m.formula)])
       }
+      if topic == "models" && a.value("NAME") == nil { return HelpText.models() }
+      if topic == "pipeline" { return CellOutput([.lines(HelpText.pipeline)]) }
       if topic == "model" || topic == "models", let typeName = a.value("NAME")?.description {
         guard let spec = ModelCatalog.named(typeName) else {
           throw NotebookError(
@@ -180,6 +182,40 @@ enum SessionCommands {
 
 /// The text of `help`, generated from the command table.
 enum HelpText {
+  /// `help models`: every model type with its family, paper, needs and cold-start ability.
+  static func models() -> CellOutput {
+    let rows = ModelCatalog.all.map { t in
+      [
+        t.name, t.family, t.paper, t.needs == .ratings ? "ratings" : "interactions",
+        t.iterative ? "epochs" : "one pass", t.coldStart,
+      ]
+    }
+    return CellOutput([
+      .text("Model types (help model TYPE for the options; the verb 'models' lists the session's):"),
+      .table(
+        TableBlock(
+          headers: ["type", "family", "paper", "needs", "trains", "cold start"],
+          numeric: [false, false, false, false, false, false], rows: rows)),
+    ])
+  }
+
+  static let pipeline = [
+    "The recommender pipeline, one cell per step (help VERB for each):",
+    "",
+    "  1. load       data from CSV/TSV, MovieLens files or sample:shop",
+    "  2. inspect    show, schema, describe, plot",
+    "  3. clean      dedupe, dropna, fillna, clip, filter, kcore",
+    "  4. transform  normalize, feature, onehot, join",
+    "  5. split      train/test (leave-one-out, temporal, random), validation",
+    "  6. model      define one: pop, itemknn, als, bpr, neumf ... (help models)",
+    "  7. fit        train it on a split (epochs, validate=, patience=)",
+    "  8. evaluate   metrics on the test part; compare several models",
+    "  9. recommend  top items for a user; similar, explain",
+    " 10. deploy     save model, serve (an HTTP service)",
+    "",
+    "A session saves as a notebook (save notebook PATH) that replays to the same outputs.",
+  ]
+
   static func overview(_ table: CommandTable) -> [String] {
     var out: [String] = ["Verbs, by pipeline step (help VERB for options and examples):"]
     for g in Command.Group.allCases {

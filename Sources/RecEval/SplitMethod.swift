@@ -11,6 +11,8 @@ public enum SplitMethod: Sendable, Equatable, CustomStringConvertible {
   case randomPerUser(ratio: Double)
   /// `round(ratio * n)` seeded random events of the whole data are test.
   case randomGlobal(ratio: Double)
+  /// Test is another table, split elsewhere (MovieLens' ua.base / ua.test).
+  case given(test: String)
 
   /// Where a temporal split cuts.
   public enum TemporalCut: Sendable, Equatable {
@@ -28,6 +30,7 @@ public enum SplitMethod: Sendable, Equatable, CustomStringConvertible {
     case .temporal(.quantile(let q)): return "temporal cut at quantile \(q)"
     case .randomPerUser(let r): return "random per user ratio=\(r)"
     case .randomGlobal(let r): return "random global ratio=\(r)"
+    case .given(let t): return "given test table \(t)"
     }
   }
 
@@ -35,7 +38,7 @@ public enum SplitMethod: Sendable, Equatable, CustomStringConvertible {
   var isPerUser: Bool {
     switch self {
     case .leaveOneOut, .leaveKOut, .randomPerUser: return true
-    case .temporal, .randomGlobal: return false
+    case .temporal, .randomGlobal, .given: return false
     }
   }
 }

@@ -69,6 +69,8 @@ public enum Splitter {
       var isTest = [Bool](repeating: false, count: n)
       for p in pick.prefix(t) { isTest[p] = true }
       return ((0..<n).filter { !isTest[$0] }, (0..<n).filter { isTest[$0] })
+    case .given:
+      throw .invalidArgument("a given split is made from two tables (split NAME from TRAIN test=TEST)")
     }
   }
 

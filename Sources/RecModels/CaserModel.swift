@@ -74,7 +74,8 @@ public struct CaserModel: Recommender, HistoryScorer {
 
   /// The windows of one user's sequence, newest first as in the reference code (the order does
   /// not matter: every epoch shuffles them).
-  static func windows(user: Int, sequence s: [Int32], length L: Int, targets T: Int, padding: Int) -> [Window] {
+  static func windows(user: Int, sequence s: [Int32], length L: Int, targets T: Int, padding: Int) -> [Window]
+  {
     guard s.count >= 2 else { return [] }
     let w = L + T
     if s.count >= w {
@@ -214,16 +215,21 @@ extension CaserModel {
     private var x = Tensor(shape: [0, 0])
     private var userRows: [Int] = []
 
-    init(config c: CaserModel, items n: Int, users m: Int, weights: [Tensor]?, using rng: inout SeededGenerator) {
+    init(
+      config c: CaserModel, items n: Int, users m: Int, weights: [Tensor]?, using rng: inout SeededGenerator
+    ) {
       L = c.length
       dim = c.dim
       let d = c.dim
       // The embedding tables come from `weights` without drawing (scoring builds a network per
       // call); the small layers are drawn, then overwritten below.
       items = Embedding(weight: weights?[0] ?? .normal(shape: [n + 1, d], std: 1 / Float(d), using: &rng))
-      users = Embedding(weight: weights?[1] ?? .normal(shape: [max(m, 1), d], std: 1 / Float(d), using: &rng))
+      users = Embedding(
+        weight: weights?[1] ?? .normal(shape: [max(m, 1), d], std: 1 / Float(d), using: &rng))
       verticalConv = VerticalConvolution(length: c.length, filters: c.vertical, using: &rng)
-      horizontalConvs = (1...c.length).map { HorizontalConvolution(height: $0, dim: d, filters: c.horizontal, using: &rng) }
+      horizontalConvs = (1...c.length).map {
+        HorizontalConvolution(height: $0, dim: d, filters: c.horizontal, using: &rng)
+      }
       convActivations = (1...c.length).map { _ in ReLU() }
       pools = (1...c.length).map { _ in MaxPoolOverTime() }
       let fcIn = c.vertical * d + c.horizontal * c.length
@@ -365,7 +371,8 @@ extension CaserModel {
     options: [
       ModelOption("length", .int(min: 1, max: 50), default: "5", "L: the last items the model reads"),
       ModelOption("targets", .int(min: 1, max: 50), default: "3", "T: next items trained per window"),
-      ModelOption("horizontal", .int(min: 1, max: 1024), default: "16", "horizontal filters per height 1...L"),
+      ModelOption(
+        "horizontal", .int(min: 1, max: 1024), default: "16", "horizontal filters per height 1...L"),
       ModelOption("vertical", .int(min: 1, max: 1024), default: "4", "vertical filters"),
       ModelOption("dim", .int(min: 1, max: 4096), default: "50", "embedding and hidden size"),
       ModelOption("dropout", .double(min: 0, max: 0.95), default: "0.5", "dropout before the hidden layer"),
@@ -376,6 +383,8 @@ extension CaserModel {
       ModelOption("batch", .int(min: 1, max: 1_000_000), default: "512", "windows per mini-batch"),
       ModelCatalog.seedOption,
     ],
+    coldStart: "yes: the last L items of a history given at request time, with the mean user",
+    speed: "",
     make: { o throws(ModelError) in
       CaserModel(
         length: o.int("length", 5), targets: o.int("targets", 3), horizontal: o.int("horizontal", 16),

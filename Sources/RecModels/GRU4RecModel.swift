@@ -241,7 +241,9 @@ public struct GRU4RecModel: Recommender, HistoryScorer {
       (0..<H).reduce(Float(0)) { $0 + outputWeight[i * H + $1] * outputWeight[i * H + $1] }.squareRoot()
     }
     for i in 0..<itemCount { dots[i] /= max(norms[item], 1e-12) * max(norms[i], 1e-12) }
-    return TopK.select(dots, k: count, excluding: [Int32(item)]).map { ScoredItem(item: Int($0), score: dots[Int($0)]) }
+    return TopK.select(dots, k: count, excluding: [Int32(item)]).map {
+      ScoredItem(item: Int($0), score: dots[Int($0)])
+    }
   }
 }
 
@@ -316,8 +318,9 @@ extension GRU4RecModel {
     /// The output layer restricted to each row's target and the shared `negatives`, the sampled
     /// objective on those logits, and the backward pass into `head`'s gradients.
     /// Shapes: `x: (rows, hidden)`; returns `dx: (rows, hidden)`.
-    func sampledHead(_ x: Tensor, targets: [Int], negatives negs: [Int], objective: Objective) -> (Float, Tensor)
-    {
+    func sampledHead(_ x: Tensor, targets: [Int], negatives negs: [Int], objective: Objective) -> (
+      Float, Tensor
+    ) {
       let (m, H, S) = (x.rows, x.columns, negs.count)
       let w = head.weight.value.scalars
       let bias = head.bias?.value.scalars ?? [Float](repeating: 0, count: items)
@@ -362,7 +365,9 @@ extension GRU4RecModel {
       case .bprMax, .top1Max:
         let p = Tensor(shape: [m], scalars: pos)
         let q = Tensor(shape: [m, S], scalars: neg)
-        let r = objective == .bprMax ? Loss.bprMax(positive: p, negatives: q, mask: mask)
+        let r =
+          objective == .bprMax
+          ? Loss.bprMax(positive: p, negatives: q, mask: mask)
           : Loss.top1Max(positive: p, negatives: q, mask: mask)
         loss = r.loss
         dPos = r.dPositive.scalars
@@ -419,12 +424,15 @@ extension GRU4RecModel {
         "loss", .choice(Objective.allCases.map(\.rawValue)), default: "softmax",
         "softmax over all items, or over sampled negatives (sampled, bpr-max, top1-max)"),
       ModelOption(
-        "negatives", .int(min: 1, max: 100_000), default: "128", "shared negatives per batch (sampled losses)"),
+        "negatives", .int(min: 1, max: 100_000), default: "128", "shared negatives per batch (sampled losses)"
+      ),
       ModelOption("batch", .int(min: 1, max: 1_000_000), default: "32", "users per mini-batch"),
       ModelOption("epochs", .int(min: 0, max: 100_000), default: "18", "passes over the sequences"),
       ModelOption("learning-rate", .double(min: 1e-7, max: 10), default: "0.003", "Adam step size"),
       ModelCatalog.seedOption,
     ],
+    coldStart: "yes for a history given at request time; a user without one gets the output bias",
+    speed: "3.5 CPU s per epoch on ml-100k (full softmax)",
     make: { o throws(ModelError) in
       GRU4RecModel(
         embeddingDim: o.int("embedding", 64), hiddenDim: o.int("hidden", 64), layers: o.int("layers", 1),

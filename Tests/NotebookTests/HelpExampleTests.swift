@@ -19,7 +19,8 @@ import Testing
       // A split and fitted models for the evaluation verbs' examples.
       "kcore events min-user=2 min-item=1", "split s from events", "model popular = pop",
       "model chance = random",
-      "fit popular on s", "fit chance on s",
+      "fit popular on s", "fit chance on s", "model knn = itemknn", "fit knn on s",
+      "model mf = gmf factors=4 epochs=3", "fit mf on s",
     ] {
       _ = r.run(cell)
     }

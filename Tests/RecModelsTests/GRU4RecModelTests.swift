@@ -27,13 +27,16 @@ enum ChainData {
     // Every item in the map (dense index == item id, the map sorts ids).
     let zeros = [Int](repeating: 0, count: items)
     var cols: [(String, Column)] = [("user", Column(ints: u)), ("item", Column(ints: i))]
-    var allCols: [(String, Column)] = [("user", Column(ints: zeros)), ("item", Column(ints: Array(0..<items)))]
+    var allCols: [(String, Column)] = [
+      ("user", Column(ints: zeros)), ("item", Column(ints: Array(0..<items))),
+    ]
     if time {
       cols.append(("time", Column(ints: t)))
       allCols.append(("time", Column(ints: zeros)))
     }
     let roles = InteractionRoles(time: time ? "time" : nil)
-    return try Interactions.build(tables: [("train", Table(columns: cols)), ("all", Table(columns: allCols))], roles: roles)[0]
+    return try Interactions.build(
+      tables: [("train", Table(columns: cols)), ("all", Table(columns: allCols))], roles: roles)[0]
   }
 
   /// Share of histories `[k - 2, k - 1, k]` whose top-scored item is `k + 1`.
@@ -50,7 +53,9 @@ enum ChainData {
 }
 
 @Suite struct GRU4RecModelTests {
-  func small(_ objective: GRU4RecModel.Objective = .softmax, epochs: Int = 40, seed: UInt64 = 7) -> GRU4RecModel {
+  func small(_ objective: GRU4RecModel.Objective = .softmax, epochs: Int = 40, seed: UInt64 = 7)
+    -> GRU4RecModel
+  {
     GRU4RecModel(
       embeddingDim: 16, hiddenDim: 16, dropout: 0, objective: objective, negatives: 8, batchUsers: 8,
       epochs: epochs, learningRate: 0.02, seed: seed)
@@ -105,7 +110,9 @@ enum ChainData {
     try a.fit(d)
     try b.fit(d)
     try c.fit(d)
-    var (sa, sb, sc) = ([Float](repeating: 0, count: 20), [Float](repeating: 0, count: 20), [Float](repeating: 0, count: 20))
+    var (sa, sb, sc) = (
+      [Float](repeating: 0, count: 20), [Float](repeating: 0, count: 20), [Float](repeating: 0, count: 20)
+    )
     a.score(user: 3, into: &sa)
     b.score(user: 3, into: &sb)
     c.score(user: 3, into: &sc)
@@ -165,7 +172,10 @@ enum ChainData {
     let spec = try #require(ModelCatalog.named("gru4rec"))
     let m = try spec.make(
       ModelOptions(
-        ["hidden": .int(32), "loss": .text("bpr-max"), "max-length": .int(50), "learning-rate": .double(0.01)],
+        [
+          "hidden": .int(32), "loss": .text("bpr-max"), "max-length": .int(50),
+          "learning-rate": .double(0.01),
+        ],
         seed: 4))
     let g = try #require(m as? GRU4RecModel)
     #expect(g.hiddenDim == 32 && g.objective == .bprMax && g.maxLength == 50 && g.seed == 4)

@@ -35,7 +35,8 @@ import Testing
     for j in 10..<15 { mask[j] = 0 }  // a row without valid negatives: no loss, no gradient
     func loss(_ p: Tensor, _ q: Tensor) -> Double {
       Double(
-        bpr ? Loss.bprMax(positive: p, negatives: q, mask: mask, regularization: 0.5).loss
+        bpr
+          ? Loss.bprMax(positive: p, negatives: q, mask: mask, regularization: 0.5).loss
           : Loss.top1Max(positive: p, negatives: q, mask: mask).loss)
     }
     let r =
@@ -54,7 +55,8 @@ import Testing
     let q = Tensor(shape: [2, 2], scalars: [-400, 400, 400, -400])
     for r in [Loss.bprMax(positive: p, negatives: q), Loss.top1Max(positive: p, negatives: q)] {
       #expect(r.loss.isFinite)
-      #expect(r.dPositive.scalars.allSatisfy { $0.isFinite } && r.dNegatives.scalars.allSatisfy { $0.isFinite })
+      #expect(
+        r.dPositive.scalars.allSatisfy { $0.isFinite } && r.dNegatives.scalars.allSatisfy { $0.isFinite })
     }
   }
 

@@ -48,7 +48,9 @@ enum ModelsBench {
         if !pretrained.isEmpty { vals["init"] = .names(pretrained.keys.sorted()) }
         var model = try spec.make(ModelOptions(vals, seed: seed, models: pretrained))
         let t0 = BenchSupport.now()
-        let report = try model.fit(split.train, context: FitContext(seed: seed))
+        // Rating models fit only on the explicit split below (the loo split has no rating role).
+        let report =
+          spec.needs == .ratings ? FitReport() : try model.fit(split.train, context: FitContext(seed: seed))
         let fitSeconds = BenchSupport.now() - t0
         var fields: [(String, String)] = [
           ("model", "\"\(type)\""), ("set", "\"\(BenchSupport.option("set", in: args) ?? "")\""),

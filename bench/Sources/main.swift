@@ -6,6 +6,7 @@
 //   recbook-bench repl [--rows N]
 //   recbook-bench eval [--reps N] [--threads T] [--dim D] [--data ml100k,synth]
 //   recbook-bench models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]
+//   recbook-bench neumf-epoch [--epochs N] [--model neumf|gmf|mlp]
 //
 // Each benchmark prints one JSON line per measurement. Add a benchmark by adding a
 // file with its entry function and a case below.
@@ -30,6 +31,10 @@ let benchmarks: [(name: String, synopsis: String)] = [
   (
     "models",
     "models --model TYPE [--set k=v,...] [--seeds 1,2,3] [--val] [--data synth-1m]: fit and score on the shared protocol"
+  ),
+  (
+    "neumf-epoch",
+    "neumf-epoch [--epochs N] [--model neumf|gmf|mlp]: s per epoch of the fused NCF step vs PyTorch"
   ),
 ]
 
@@ -56,6 +61,7 @@ case "repl":
   runREPLBench(args: Array(arguments.dropFirst()))
   status = 0
 case "models": status = ModelsBench.run(Array(arguments.dropFirst()))
+case "neumf-epoch": status = NeuMFEpochBench.run(Array(arguments.dropFirst()))
 default: status = usage()
 }
 exit(status)
