@@ -69,7 +69,8 @@ import Testing
       "epochs": .int(10), "batch-size": .int(16), "learning-rate": .double(0.01), "factors": .int(2),
     ],
     "caser": [
-      "epochs": .int(100), "batch": .int(8), "learning-rate": .double(0.01), "length": .int(3), "targets": .int(2),
+      "epochs": .int(100), "batch": .int(8), "learning-rate": .double(0.01), "length": .int(3),
+      "targets": .int(2),
     ],
   ]
 
