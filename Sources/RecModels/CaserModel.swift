@@ -384,7 +384,7 @@ extension CaserModel {
       ModelCatalog.seedOption,
     ],
     coldStart: "yes: the last L items of a history given at request time, with the mean user",
-    speed: "",
+    speed: "about 8 CPU s per epoch on ml-100k (92k windows), 30 epochs",
     make: { o throws(ModelError) in
       CaserModel(
         length: o.int("length", 5), targets: o.int("targets", 3), horizontal: o.int("horizontal", 16),
