@@ -51,14 +51,12 @@ public final class GRU {
     biasHH = Parameter(.uniform(shape: [3 * hidden], low: -a, high: a, using: &rng))
   }
 
-  /// A GRU with the given weights (PyTorch's `weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`,
-  /// `bias_hh_l0`): `weightIH: (3 hidden, inputs)`, `weightHH: (3 hidden, hidden)`, biases
-  /// `(3 hidden)`. Shapes are preconditions (`init(from:)` checks them and throws).
+  /// A GRU holding the given weights (a trained model rebuilding its layer for scoring):
+  /// `weightIH: (3 hidden, inputs)`, `weightHH: (3 hidden, hidden)`, biases `(3 hidden)`.
   public init(weightIH: Tensor, weightHH: Tensor, biasIH: Tensor, biasHH: Tensor) {
-    precondition(
-      weightIH.shape.count == 2 && weightIH.shape[0] % 3 == 0, "weightIH must be (3 hidden, inputs)")
+    precondition(weightIH.shape.count == 2 && weightIH.shape[0] % 3 == 0)
     let h = weightIH.shape[0] / 3
-    precondition(weightHH.shape == [3 * h, h] && biasIH.shape == [3 * h] && biasHH.shape == [3 * h])
+    precondition(weightHH.shape == [3 * h, h] && biasIH.count == 3 * h && biasHH.count == 3 * h)
     inputs = weightIH.shape[1]
     hidden = h
     self.weightIH = Parameter(weightIH)

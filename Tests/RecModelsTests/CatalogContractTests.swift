@@ -40,12 +40,15 @@ import Testing
         r.append(1)
       }
     }
+    // A time column (the row order) so that sequence models, which need one, take part too.
     let table = Table(columns: [
       ("user", Column(ints: u)), ("item", Column(ints: i)), ("rating", Column(ints: r)),
+      ("time", Column(ints: Array(0..<u.count))),
     ])
-    let roles = InteractionRoles(rating: "rating")
+    let roles = InteractionRoles(rating: "rating", time: "time")
     let cold = Table(columns: [
       ("user", Column(ints: [40])), ("item", Column(ints: [0])), ("rating", Column(ints: [5])),
+      ("time", Column(ints: [u.count])),
     ])
     // The cold user exists in the map (through the second table) but not in train.
     return try Interactions.build(tables: [("train", table), ("cold", cold)], roles: roles)[0]
@@ -65,6 +68,10 @@ import Testing
     "mlp": ["epochs": .int(60), "batch-size": .int(16), "learning-rate": .double(0.01)],
     "neumf": [
       "epochs": .int(10), "batch-size": .int(16), "learning-rate": .double(0.01), "factors": .int(2),
+    ],
+    "caser": [
+      "epochs": .int(100), "batch": .int(8), "learning-rate": .double(0.01), "length": .int(3),
+      "targets": .int(2),
     ],
   ]
 

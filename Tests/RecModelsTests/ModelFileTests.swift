@@ -200,7 +200,7 @@ import Testing
     try random.fit(d)
     let state = try RandomModel.type.encodeState(random)
     let unknown = ModelFile(header: Self.header(d, type: "neumf-9000"), state: state, seen: d.byUser)
-    #expect(throws: ModelFileError.unknownModelType("neumf-9000", known: ["pop", "random"])) {
+    #expect(throws: ModelFileError.unknownModelType("neumf-9000", known: ModelCatalog.names)) {
       try unknown.decodeModel()
     }
     let wrong = ModelFile(header: Self.header(d, type: "pop"), state: state, seen: d.byUser)

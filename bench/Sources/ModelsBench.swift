@@ -4,7 +4,7 @@ import RecEval
 import RecModels
 
 /// `recbook-bench models --model TYPE [--set k=v,k=v] [--seeds 1,2,3] [--val] [--peers DIR]
-/// [--data ml100k|synth-1m] [--pretrain gmf:opts;mlp:opts]`: fits a model of the catalogue on
+/// [--data ml100k|synth-1m|shop] [--pretrain gmf:opts;mlp:opts]`: fits a model of the catalogue on
 /// the shared protocol's prepared splits (../shared/bench/peers/splits) and prints one JSON line
 /// per seed: P1 (full ranking, HR/NDCG@10), P2 (the shared 99 negatives), P3 (RMSE/MAE on the
 /// explicit split, rating models only), fit seconds, top-10-for-all-users seconds, peak RSS.
@@ -31,6 +31,8 @@ enum ModelsBench {
         let split: Split
         if data == "synth-1m" {
           split = try Splitter.split(synthetic(), method: .leaveOneOut, seed: 42)
+        } else if data == "shop" {
+          split = try shopSplit()
         } else {
           split = try looSplit(peers, validation: validation)
         }
@@ -64,7 +66,7 @@ enum ModelsBench {
             model, on: split, options: EvaluationOptions(k: 10, metrics: [.hr, .ndcg], threads: 2))
           fields.append(("top10_all_s", fmt(BenchSupport.now() - t1)))
           fields += [("p1_hr", fmt(p1.value(.hr))), ("p1_ndcg", fmt(p1.value(.ndcg)))]
-          if !validation {
+          if !validation && data == "ml100k" {
             let c = try Candidates.read(path: peers + "/splits/loo_negatives.tsv", for: split)
             let p2 = try Evaluator.evaluate(
               model, on: split,
@@ -139,6 +141,18 @@ enum ModelsBench {
   }
   /// Implicit models get no rating role: every row is a positive (the peers' protocol).
   static let implicitRoles = InteractionRoles(user: "user", item: "item", time: "timestamp")
+
+  /// The notebook's next-item check on the shop sample (`load e from sample:shop`, `kcore e
+  /// min-user=5 min-item=5`, `split s from e`): the sample at session seed 42, 5-cores, the
+  /// latest event of each user held out (time role `ts`). P1 only.
+  static func shopSplit() throws -> Split {
+    var p = ShopSample.Parameters()
+    p.seed = 42
+    let events = try ShopSample.generate(p).table("events")
+    let (core, _) = try events.kcore(user: "user", item: "item", minUser: 5, minItem: 5)
+    let d = try Interactions(table: core, roles: InteractionRoles(time: "ts"))
+    return try Splitter.split(d, method: .leaveOneOut, seed: 42, name: "shop")
+  }
 
   /// P3: explicit_train -> explicit_test with ratings.
   static func explicitSplit(_ dir: String) throws -> Split {

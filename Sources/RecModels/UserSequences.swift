@@ -1,0 +1,25 @@
+import RecEval
+
+/// Each user's training events as a chronological item sequence: what the sequence models
+/// (GRU4Rec, Caser) learn from and score from.
+enum UserSequences {
+  /// `result[u]`: the dense items of user `u`'s events, ordered by the time role, ties by event
+  /// (row) order. Throws when the data have no time role, naming `model` in the message.
+  /// - Complexity: O(events log events) for the sort of each user's events.
+  static func chronological(_ data: Interactions, model: String) throws(ModelError) -> [[Int32]] {
+    guard let time = data.time else {
+      throw ModelError(
+        "\(model) needs a time role to order each user's events: give the split one (split ... time=COL)")
+    }
+    return (0..<data.userCount).map { u in
+      data.byUser.events(ofRow: u).sorted { a, b in
+        time[Int(a)] != time[Int(b)] ? time[Int(a)] < time[Int(b)] : a < b
+      }.map { data.item[Int($0)] }
+    }
+  }
+
+  /// The last `maxLength` items of `sequence` (all of them when `maxLength` is 0).
+  static func suffix(_ sequence: [Int32], maxLength: Int) -> ArraySlice<Int32> {
+    maxLength > 0 ? sequence.suffix(maxLength) : sequence[...]
+  }
+}
