@@ -43,7 +43,12 @@ let package = Package(
 
     // MARK: - Language and session
     .target(
-      name: "Notebook", dependencies: ["RecData", "RecTerm", "RecEval", "RecModels"], exclude: ["README.md"]),
+      name: "Notebook",
+      dependencies: [
+        "RecData", "RecTerm", "RecEval", "RecModels", "RecServe",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      exclude: ["README.md"]),
 
     // MARK: - System libraries
     .systemLibrary(name: "CReadline", path: "Sources/CReadline"),
@@ -52,8 +57,9 @@ let package = Package(
     .executableTarget(
       name: "recbook",
       dependencies: [
-        "Notebook", "RecTerm", "CReadline",
+        "Notebook", "RecTerm", "RecModels", "RecServe", "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ]),
 
     // MARK: - Benchmarks (not part of the tests)

@@ -40,6 +40,7 @@ public struct CommandTable: Sendable {
   /// The standard table: every verb of the language.
   public static let standard = CommandTable(
     SessionCommands.all + LoadCommands.all + InspectCommands.all + PlotCommands.all + CleanCommands.all
-      + TransformCommands.all + EvalCommands.all + RecommendCommands.all + SaveCommands.all
+      + TransformCommands.all + EvalCommands.all + RecommendCommands.all + ServeCommands.all
+      + SaveCommands.all
       + ModelFileCommands.all)
 }

@@ -73,7 +73,7 @@ enum ModelFileCommands {
       with the reason.
       """,
     params: [Param("NAME", .newTable), Param("from", .keyword("from")), Param("PATH", .path)],
-    options: [], examples: ["load model again from /tmp/recbook-knn.model"],
+    options: [], examples: ["load model again from /tmp/recbook-help.model"],
     run: { s, a, _ throws(NotebookError) in
       let name = a.text("NAME") ?? ""
       let path = a.text("PATH") ?? ""

@@ -80,7 +80,7 @@ enum RecommendCommands {
       case .unknownUser(let u):
         throw NotebookError(
           .badValue, "unknown user '\(u)'", span: span,
-          hint: "the model has no data for this user; define it with fallback=pop to serve new users")
+          hint: "the model has no data on this user: model ... fallback=pop serves new users")
       default: throw NotebookError(.badValue, error.description, span: span)
       }
     }

@@ -34,6 +34,8 @@ public struct Session: Sendable {
   public var splits: [String: Split] = [:]
   /// Models by name (`model`, `fit`).
   public var models: [String: ModelEntry] = [:]
+  /// The HTTP service `serve` started, shared by every copy of the session.
+  public var server = ServerSlot()
   /// Model names in the order they were defined.
   public var modelOrder: [String] = []
   /// The session seed; each cell draws from `SeededGenerator(seed:stream: cell ordinal)`.

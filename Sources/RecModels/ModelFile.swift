@@ -59,7 +59,8 @@ public struct ModelFile: Sendable {
     let bytes = try ModelFile(header: header, state: state, seen: seen).encoded()
     let tmp = path + ".tmp-\(getpid())"
     let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
-    guard fd >= 0 else { throw .io(path: tmp, operation: "create", reason: errnoText()) }
+    // The message names the file asked for, not the temporary one (whose pid would change).
+    guard fd >= 0 else { throw .io(path: path, operation: "write", reason: errnoText()) }
     var failure: String? = nil
     bytes.withUnsafeBytes { raw in
       var done = 0
@@ -77,7 +78,7 @@ public struct ModelFile: Sendable {
     if close(fd) != 0, failure == nil { failure = errnoText() }
     if let failure {
       unlink(tmp)
-      throw .io(path: tmp, operation: "write", reason: failure)
+      throw .io(path: path, operation: "write", reason: failure)
     }
     guard rename(tmp, path) == 0 else {
       let reason = errnoText()

@@ -257,8 +257,10 @@ public struct TrainedModel: RecommendationService {
     }
     // Largest first; equal contributions toward the smaller item; one row per item.
     var seenItems = Set<Int>()
-    let top = parts.sorted { ($0.1, -$0.0) > ($1.1, -$1.0) }.filter { seenItems.insert($0.0).inserted }
-      .prefix(10)
+    let top = parts.sorted { ($0.1, -$0.0) > ($1.1, -$1.0) }.filter {
+      $0.1 != 0 && seenItems.insert($0.0).inserted
+    }
+    .prefix(10)
     return Explanation(
       user: user, item: item, score: score, method: method,
       contributions: top.map { .init(item: itemID($0.0), weight: $0.1, metadata: meta($0.0)) })

@@ -20,7 +20,7 @@ import Testing
       "kcore events min-user=2 min-item=1", "split s from events", "model popular = pop",
       "model chance = random",
       "fit popular on s", "fit chance on s", "model knn = itemknn", "fit knn on s",
-      "model mf = gmf factors=4 epochs=3", "fit mf on s",
+      "model mf = gmf factors=4 epochs=3", "fit mf on s", "save model knn to /tmp/recbook-help.model",
     ] {
       _ = r.run(cell)
     }
