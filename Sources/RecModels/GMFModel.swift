@@ -6,7 +6,7 @@ import RecNN
 /// Filtering", WWW 2017, section 3.2): `y_hat(u, i) = sigmoid(h . (p_u (*) q_i) + c)`, trained
 /// on log loss over each positive and `negatives` sampled non-positives per epoch (eq. 7) by
 /// minibatch Adam, as the authors' code does. Scores are the logits. See ``NCFTrainer``.
-public struct GMFModel: Recommender, Codable {
+public struct GMFModel: Recommender, NCFScoring, Codable {
   public var factors: Int
   public var training: NCFTraining
   /// The trained network, after `fit`.
@@ -27,21 +27,6 @@ public struct GMFModel: Recommender, Codable {
     return try NCFTrainer.fit(&self, network: \.network, data: data, training: training, context: context)
   }
 
-  public func score(user: Int, into scores: inout [Float]) {
-    score(users: [user], itemCount: scores.count, into: &scores)
-  }
-
-  public func score(users: [Int], itemCount n: Int, into scores: inout [Float]) {
-    guard let network else {
-      for k in 0..<min(scores.count, users.count * n) { scores[k] = 0 }
-      return
-    }
-    network.score(users: users, itemCount: n, into: &scores)
-  }
-
-  public func similarItems(to item: Int, count: Int) -> [ScoredItem]? {
-    network?.similarItems(to: item, count: count)
-  }
 }
 
 extension GMFModel {

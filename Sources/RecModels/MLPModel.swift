@@ -8,7 +8,7 @@ import RecNN
 /// default, as in the authors' code), then `y_hat = sigmoid(h . a_L + c)`. Log loss over each
 /// positive and `negatives` sampled non-positives per epoch (eq. 7), minibatch Adam. Scores are
 /// the logits. See ``NCFTrainer``.
-public struct MLPModel: Recommender, Codable {
+public struct MLPModel: Recommender, NCFScoring, Codable {
   public var layers: [Int]
   public var training: NCFTraining
   /// The trained network, after `fit`.
@@ -29,21 +29,6 @@ public struct MLPModel: Recommender, Codable {
     return try NCFTrainer.fit(&self, network: \.network, data: data, training: training, context: context)
   }
 
-  public func score(user: Int, into scores: inout [Float]) {
-    score(users: [user], itemCount: scores.count, into: &scores)
-  }
-
-  public func score(users: [Int], itemCount n: Int, into scores: inout [Float]) {
-    guard let network else {
-      for k in 0..<min(scores.count, users.count * n) { scores[k] = 0 }
-      return
-    }
-    network.score(users: users, itemCount: n, into: &scores)
-  }
-
-  public func similarItems(to item: Int, count: Int) -> [ScoredItem]? {
-    network?.similarItems(to: item, count: count)
-  }
 }
 
 extension MLPModel {

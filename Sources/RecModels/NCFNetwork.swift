@@ -218,3 +218,27 @@ public struct NCFNetwork: Sendable, Codable {
     }
   }
 }
+
+/// Scoring shared by `gmf`, `mlp` and `neumf`: everything goes through the fitted network
+/// (zeros before `fit`).
+public protocol NCFScoring: Recommender {
+  var network: NCFNetwork? { get }
+}
+
+extension NCFScoring {
+  public func score(user: Int, into scores: inout [Float]) {
+    score(users: [user], itemCount: scores.count, into: &scores)
+  }
+
+  public func score(users: [Int], itemCount n: Int, into scores: inout [Float]) {
+    guard let network else {
+      for k in 0..<min(scores.count, users.count * n) { scores[k] = 0 }
+      return
+    }
+    network.score(users: users, itemCount: n, into: &scores)
+  }
+
+  public func similarItems(to item: Int, count: Int) -> [ScoredItem]? {
+    network?.similarItems(to: item, count: count)
+  }
+}

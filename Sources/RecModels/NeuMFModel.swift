@@ -16,7 +16,7 @@ import RecNN
 /// models'. The paper fine-tunes with vanilla SGD because Adam's moments are not saved with the
 /// pretrained weights; `optimizer=sgd` does that, the default stays Adam (the code's default,
 /// and what it uses with pretraining too).
-public struct NeuMFModel: Recommender, Codable {
+public struct NeuMFModel: Recommender, NCFScoring, Codable {
   public var factors: Int
   public var layers: [Int]
   public var training: NCFTraining
@@ -79,21 +79,6 @@ public struct NeuMFModel: Recommender, Codable {
     return try NCFTrainer.fit(&self, network: \.network, data: data, training: training, context: context)
   }
 
-  public func score(user: Int, into scores: inout [Float]) {
-    score(users: [user], itemCount: scores.count, into: &scores)
-  }
-
-  public func score(users: [Int], itemCount n: Int, into scores: inout [Float]) {
-    guard let network else {
-      for k in 0..<min(scores.count, users.count * n) { scores[k] = 0 }
-      return
-    }
-    network.score(users: users, itemCount: n, into: &scores)
-  }
-
-  public func similarItems(to item: Int, count: Int) -> [ScoredItem]? {
-    network?.similarItems(to: item, count: count)
-  }
 }
 
 extension NeuMFModel {
