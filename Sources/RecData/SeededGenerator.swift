@@ -7,10 +7,10 @@
 /// reproducible goes through the helpers here (`nextDouble`, `nextInt(below:)`,
 /// `shuffle`), never through `Int.random(in:using:)`.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
-  private var s0: UInt64
-  private var s1: UInt64
-  private var s2: UInt64
-  private var s3: UInt64
+  @usableFromInline var s0: UInt64
+  @usableFromInline var s1: UInt64
+  @usableFromInline var s2: UInt64
+  @usableFromInline var s3: UInt64
 
   public init(seed: UInt64) {
     var sm = seed
@@ -34,6 +34,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
     self.init(seed: seed ^ (stream &* 0xD1B5_4A32_D192_ED03 &+ 0x8CB9_2BA7_2F3D_8DD7))
   }
 
+  @inlinable
   public mutating func next() -> UInt64 {
     let result = ((s1 &* 5) << 7 | (s1 &* 5) >> 57) &* 9
     let t = s1 << 17
@@ -47,16 +48,19 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 
   /// A uniform double in [0, 1) with 53 random bits.
+  @inlinable
   public mutating func nextDouble() -> Double {
     Double(next() >> 11) * 0x1.0p-53
   }
 
   /// A uniform float in [0, 1) with 24 random bits.
+  @inlinable
   public mutating func nextFloat() -> Float {
     Float(next() >> 40) * 0x1.0p-24
   }
 
   /// A uniform integer in `0..<n` (Lemire's unbiased multiply-shift). `n > 0`.
+  @inlinable
   public mutating func nextInt(below n: Int) -> Int {
     precondition(n > 0)
     let bound = UInt64(n)
@@ -75,6 +79,7 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
   }
 
   /// Fisher-Yates shuffle in place, the same permutation on every machine.
+  @inlinable
   public mutating func shuffle<T>(_ a: inout [T]) {
     guard a.count > 1 else { return }
     for i in stride(from: a.count - 1, to: 0, by: -1) {

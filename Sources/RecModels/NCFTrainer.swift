@@ -58,7 +58,13 @@ final class NCFTrainer {
   var da: [[Float]]
   var dxu: [Float]
   var dxi: [Float]
+  var logit: [Float]
   var dLogit: [Float]
+  // GMF: `g = gu (*) gi`, `outer = dLogit h_G^T`, and the gradients of `gu` and `gi`: (B, factors).
+  var g: [Float]
+  var outer: [Float]
+  var dgu: [Float]
+  var dgi: [Float]
   // Parameter gradients (tables are row-sparse: only touched rows are non-zero).
   var dGmfUser: [Float]
   var dGmfItem: [Float]
@@ -93,6 +99,11 @@ final class NCFTrainer {
     dxu = xu
     dxi = xu
     dLogit = [Float](repeating: 0, count: b)
+    logit = dLogit
+    g = gu
+    outer = gu
+    dgu = gu
+    dgi = gu
     dGmfUser = [Float](repeating: 0, count: net.gmfUser.count)
     dGmfItem = [Float](repeating: 0, count: net.gmfItem.count)
     dMlpUser = [Float](repeating: 0, count: net.mlpUser.count)
@@ -138,69 +149,64 @@ final class NCFTrainer {
             bOffset: net.weightOffsets[l],
             beta: 1, c: &z[l])
         }
-        relu(z[l], into: &a[l], count: B * nOut)
+        Kernels.relu(z[l], into: &a[l], count: B * nOut)
       }
     }
-    // Logits, loss and dLoss/dLogit; then the prediction layer and the GMF branch. The buffers
-    // are moved into locals first: element access through a class property pays a dynamic
-    // exclusivity check each time, which at ~20k accesses a step cost more than the sgemms.
+    // Logits `s = c + h_G . (gu (*) gi) + h_M . a_L`, each term one sgemm with n = 1.
     let nL = L > 0 ? layers[L] : 0
-    let aL = L > 0 ? a[L - 1] : []
-    let (gu, gi, by, bw, bu, bi) = (self.gu, self.gi, self.by, self.bw, self.bu, self.bi)
-    var dLogit = self.dLogit
-    var dDense = self.dDense
-    var dGmfUser = self.dGmfUser
-    var dGmfItem = self.dGmfItem
-    self.dLogit = []
-    self.dDense = []
-    self.dGmfUser = []
-    self.dGmfItem = []
-    defer {
-      self.dLogit = dLogit
-      self.dDense = dDense
-      self.dGmfUser = dGmfUser
-      self.dGmfItem = dGmfItem
-    }
-    var total = 0.0
-    let invB = 1 / Float(B)
-    let f = self.f
-    for b in 0..<B {
-      var s = d[net.outBiasOffset]
-      for k in 0..<f { s += d[outO &+ k] * gu[b &* f &+ k] * gi[b &* f &+ k] }
-      for j in 0..<nL { s += d[outO &+ f &+ j] * aL[b &* nL &+ j] }
-      let y = by[b]
-      let w = bw[b]
-      total += Double(w) * (Double(max(s, 0)) - Double(s) * Double(y) + log1p(exp(-Double(abs(s)))))
-      dLogit[b] = w * (sigmoid(s) - y) * invB
-    }
-    for b in 0..<B {
-      let g = dLogit[b]
-      dDense[net.outBiasOffset] += g
-      for j in 0..<nL { dDense[outO &+ f &+ j] += g * aL[b &* nL &+ j] }
-      guard f > 0 else { continue }
-      let (u, i) = (bu[b], bi[b])
-      for k in 0..<f {
-        let w = d[outO &+ k]
-        let pu = gu[b &* f &+ k]
-        let qi = gi[b &* f &+ k]
-        dDense[outO &+ k] += g * pu * qi
-        dGmfUser[u &* f &+ k] += g * w * qi
-        dGmfItem[i &* f &+ k] += g * w * pu
-      }
+    let BF = B * f
+    Kernels.fillRows(&logit, rows: B, with: [d[net.outBiasOffset]])
+    if f > 0 {
+      Kernels.multiply(gu, gi, into: &g, count: BF)
+      Kernels.gemm(
+        transA: false, transB: true, m: B, n: 1, k: f, a: g, b: d, bOffset: outO, beta: 1, c: &logit)
     }
     if L > 0 {
-      var daL = da[L - 1]
-      da[L - 1] = []
-      for b in 0..<B {
-        for j in 0..<nL { daL[b &* nL &+ j] = dLogit[b] * d[outO &+ f &+ j] }
-      }
-      da[L - 1] = daL
+      Kernels.gemm(
+        transA: false, transB: true, m: B, n: 1, k: nL, a: a[L - 1], b: d, bOffset: outO + f, beta: 1,
+        c: &logit)
+    }
+    // The weighted log loss and dLoss/dLogit (B scalars; the buffers are moved into locals first:
+    // element access through a class property pays a dynamic exclusivity check each time).
+    let (logit, by, bw) = (self.logit, self.by, self.bw)
+    var dLogit = self.dLogit
+    self.dLogit = []
+    var total = 0.0
+    var dc: Float = 0
+    let invB = 1 / Float(B)
+    for b in 0..<B {
+      let (s, y, w) = (logit[b], by[b], bw[b])
+      total += Double(w) * (Double(max(s, 0)) - Double(s) * Double(y) + log1p(exp(-Double(abs(s)))))
+      dLogit[b] = w * (sigmoid(s) - y) * invB
+      dc += dLogit[b]
+    }
+    self.dLogit = dLogit
+    dDense[net.outBiasOffset] += dc
+    // The prediction layer's gradients: dh = dLogit^T [g ; a_L]; dg = dLogit h_G^T, so
+    // dgu = dg (*) gi and dgi = dg (*) gu; da_L = dLogit h_M^T.
+    if f > 0 {
+      Kernels.gemm(
+        transA: true, transB: false, m: 1, n: f, k: B, a: dLogit, b: g, beta: 1, c: &dDense, cOffset: outO)
+      Kernels.gemm(
+        transA: false, transB: false, m: B, n: f, k: 1, a: dLogit, b: d, bOffset: outO, beta: 0, c: &outer)
+      Kernels.multiply(outer, gi, into: &dgu, count: BF)
+      Kernels.multiply(outer, gu, into: &dgi, count: BF)
+      Kernels.scatterAddRows(dgu, dim: f, indices: bu, skip: nil, into: &dGmfUser)
+      Kernels.scatterAddRows(dgi, dim: f, indices: bi, skip: nil, into: &dGmfItem)
+    }
+    if L > 0 {
+      Kernels.gemm(
+        transA: true, transB: false, m: 1, n: nL, k: B, a: dLogit, b: a[L - 1], beta: 1, c: &dDense,
+        cOffset: outO + f)
+      Kernels.gemm(
+        transA: false, transB: false, m: B, n: nL, k: 1, a: dLogit, b: d, bOffset: outO + f, beta: 0,
+        c: &da[L - 1])
     }
     // MLP branch, top down.
     if L > 0 {
       for l in stride(from: L - 1, through: 0, by: -1) {
         let (nIn, nOut) = (layers[l], layers[l + 1])
-        reluBackward(da[l], z[l], into: &dz[l], count: B * nOut)
+        Kernels.reluBackward(da[l], input: z[l], into: &dz[l], count: B * nOut)
         let wo = net.weightOffsets[l]
         if l == 0 {
           // dW_0 = dz^T [xu ; xi], written into the left and right column halves of W_0.
@@ -225,19 +231,13 @@ final class NCFTrainer {
             transA: false, transB: false, m: B, n: nIn, k: nOut, a: dz[l], b: d, bOffset: wo, beta: 0,
             c: &da[l - 1])
         }
-        addColumnSums(dz[l], rows: B, columns: nOut, into: &dDense, offset: net.biasOffsets[l])
+        Kernels.addColumnSums(of: dz[l], rows: B, columns: nOut, into: &dDense, at: net.biasOffsets[l])
       }
-      scatterAdd(dxu, rows: bu, dim: h, into: &dMlpUser)
-      scatterAdd(dxi, rows: bi, dim: h, into: &dMlpItem)
+      Kernels.scatterAddRows(dxu, dim: h, indices: bu, skip: nil, into: &dMlpUser)
+      Kernels.scatterAddRows(dxi, dim: h, indices: bi, skip: nil, into: &dMlpItem)
     }
-    for u in bu where !touchedUser[u] {
-      touchedUser[u] = true
-      userRows.append(u)
-    }
-    for i in bi where !touchedItem[i] {
-      touchedItem[i] = true
-      itemRows.append(i)
-    }
+    NCFTrainer.markTouched(bu, &touchedUser, &userRows)
+    NCFTrainer.markTouched(bi, &touchedItem, &itemRows)
     return total / Double(B)
   }
 
@@ -255,6 +255,10 @@ final class NCFTrainer {
     switch training.method {
     case .adam:
       step += 1
+      // Rows in ascending order: the updates are independent, and memory order lets the
+      // hardware prefetcher run ahead of the four tables (values, gradients, both moments).
+      userRows.sort()
+      itemRows.sort()
       let (b1, b2, eps): (Float, Float, Float) = (0.9, 0.999, 1e-8)
       let bc1 = 1 - pow(Double(b1), Double(step))
       let bc2 = 1 - pow(Double(b2), Double(step))
@@ -293,19 +297,21 @@ final class NCFTrainer {
   /// Clears every gradient (the tables only on their touched rows).
   func zeroGradients() {
     dDense.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
-    NCFTrainer.zeroRows(&dGmfUser, userRows, f)
-    NCFTrainer.zeroRows(&dMlpUser, userRows, h)
-    NCFTrainer.zeroRows(&dGmfItem, itemRows, f)
-    NCFTrainer.zeroRows(&dMlpItem, itemRows, h)
+    Kernels.zeroRows(&dGmfUser, rows: userRows, dim: f)
+    Kernels.zeroRows(&dMlpUser, rows: userRows, dim: h)
+    Kernels.zeroRows(&dGmfItem, rows: itemRows, dim: f)
+    Kernels.zeroRows(&dMlpItem, rows: itemRows, dim: h)
     for u in userRows { touchedUser[u] = false }
     for i in itemRows { touchedItem[i] = false }
     userRows.removeAll(keepingCapacity: true)
     itemRows.removeAll(keepingCapacity: true)
   }
 
-  private static func zeroRows(_ g: inout [Float], _ rows: [Int], _ dim: Int) {
-    for r in rows {
-      for k in 0..<dim { g[r &* dim &+ k] = 0 }
+  /// Appends to `rows` each of `batch` not yet marked in `touched`, and marks it.
+  private static func markTouched(_ batch: [Int], _ touched: inout [Bool], _ rows: inout [Int]) {
+    for r in batch where !touched[r] {
+      touched[r] = true
+      rows.append(r)
     }
   }
 
@@ -367,28 +373,7 @@ final class NCFTrainer {
     var weight: Float
   }
 
-  // MARK: - Small helpers (element loops over a few thousand floats)
-
-  private func relu(_ x: [Float], into y: inout [Float], count: Int) {
-    for k in 0..<count { y[k] = max(x[k], 0) }
-  }
-
-  /// `dz = da` where `z > 0`, else 0 (PyTorch's derivative at 0).
-  private func reluBackward(_ da: [Float], _ z: [Float], into dz: inout [Float], count: Int) {
-    for k in 0..<count { dz[k] = z[k] > 0 ? da[k] : 0 }
-  }
-
-  private func addColumnSums(_ x: [Float], rows: Int, columns: Int, into g: inout [Float], offset: Int) {
-    for r in 0..<rows {
-      for j in 0..<columns { g[offset &+ j] += x[r &* columns &+ j] }
-    }
-  }
-
-  private func scatterAdd(_ x: [Float], rows: [Int], dim: Int, into table: inout [Float]) {
-    for (b, r) in rows.enumerated() {
-      for k in 0..<dim { table[r * dim + k] += x[b * dim + k] }
-    }
-  }
+  // MARK: - Small helpers (element loops over the touched rows)
 
   private func addL2(_ g: inout [Float], _ p: [Float], rows: [Int], dim: Int, _ l2: Float) {
     for r in rows {

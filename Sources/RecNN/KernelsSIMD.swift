@@ -5,54 +5,6 @@
 /// not vectorised (PLATFORM.md); `SIMD8<Float>` loads make the vector width explicit. Eight
 /// lanes match one AVX2 register.
 extension Kernels {
-  /// Scores every row of `table: (rows, dim)` against `query: (dim)`: `out[r] = table[r] . query`.
-  ///
-  /// Single-row scoring (one user against the catalogue): a SIMD loop beats sgemm 2.5x at
-  /// `1x64 . 64x1682` because sgemm's packing costs more than the work (PLATFORM.md).
-  /// - Complexity: `2 rows dim` flops, memory bound on the table.
-  public static func scoreRows(table: [Float], rows: Int, dim: Int, query: [Float], into out: inout [Float]) {
-    precondition(table.count >= rows * dim && query.count >= dim && out.count >= rows)
-    let vecs = dim / 8
-    table.withUnsafeBufferPointer { t in
-      query.withUnsafeBufferPointer { q in
-        out.withUnsafeMutableBufferPointer { o in
-          let tp = UnsafeRawPointer(t.baseAddress!)
-          let qp = UnsafeRawPointer(q.baseAddress!)
-          for r in 0..<rows {
-            let rowBase = r &* dim
-            var acc0 = SIMD8<Float>()
-            var acc1 = SIMD8<Float>()
-            var v = 0
-            // Two accumulators hide the FMA latency.
-            while v &+ 1 < vecs {
-              let off = v &* 8
-              acc0 +=
-                tp.loadUnaligned(fromByteOffset: (rowBase &+ off) &* 4, as: SIMD8<Float>.self)
-                * qp.loadUnaligned(fromByteOffset: off &* 4, as: SIMD8<Float>.self)
-              acc1 +=
-                tp.loadUnaligned(fromByteOffset: (rowBase &+ off &+ 8) &* 4, as: SIMD8<Float>.self)
-                * qp.loadUnaligned(fromByteOffset: (off &+ 8) &* 4, as: SIMD8<Float>.self)
-              v &+= 2
-            }
-            if v < vecs {
-              let off = v &* 8
-              acc0 +=
-                tp.loadUnaligned(fromByteOffset: (rowBase &+ off) &* 4, as: SIMD8<Float>.self)
-                * qp.loadUnaligned(fromByteOffset: off &* 4, as: SIMD8<Float>.self)
-            }
-            var s = (acc0 + acc1).sum()
-            var j = vecs &* 8
-            while j < dim {
-              s += t[rowBase &+ j] * q[j]
-              j &+= 1
-            }
-            o[r] = s
-          }
-        }
-      }
-    }
-  }
-
   /// Reference for `scoreRows`: a plain loop with a Double accumulator.
   public static func scoreRowsReference(
     table: [Float], rows: Int, dim: Int, query: [Float], into out: inout [Float]
@@ -113,12 +65,15 @@ extension Kernels {
   /// Rows are added in order into each column, eight columns at a time, so the result is the
   /// same as the plain loop's and never depends on the thread count.
   /// - Complexity: `rows * columns` additions, one pass over `x`.
-  public static func addColumnSums(of x: [Float], rows: Int, columns: Int, into sums: inout [Float]) {
-    precondition(x.count >= rows * columns && sums.count >= columns)
+  public static func addColumnSums(
+    of x: [Float], rows: Int, columns: Int, into sums: inout [Float], at offset: Int = 0
+  ) {
+    precondition(x.count >= rows * columns && offset >= 0 && sums.count >= offset + columns)
     let vecs = columns / 8
     x.withUnsafeBufferPointer { xb in
       sums.withUnsafeMutableBufferPointer { sb in
-        guard let xp = xb.baseAddress, let sp = sb.baseAddress else { return }
+        guard let xp = xb.baseAddress, let base = sb.baseAddress else { return }
+        let sp = base + offset
         // Row by row: `sums` (one row, L1-resident) is read and written once per row of `x`.
         for r in 0..<rows {
           let row = xp + r &* columns
@@ -168,6 +123,96 @@ extension Kernels {
     }
   }
 
+  /// `c[k] = a[k] * b[k]` for `k < count` (GMF's element-wise product and its gradients).
+  public static func multiply(_ a: [Float], _ b: [Float], into c: inout [Float], count: Int) {
+    zipMap(a, b, into: &c, count: count, { $0 * $1 }, { $0 * $1 })
+  }
+
+  /// `c[k] = f(a[k], b[k])` for `k < count`, eight lanes at a time (`vector`) and the tail one
+  /// by one (`scalar`, which must compute the same per lane).
+  @inline(__always)
+  static func zipMap(
+    _ a: [Float], _ b: [Float], into c: inout [Float], count: Int,
+    _ vector: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>, _ scalar: (Float, Float) -> Float
+  ) {
+    precondition(count >= 0 && a.count >= count && b.count >= count && c.count >= count)
+    guard count > 0 else { return }
+    a.withUnsafeBufferPointer { ab in
+      b.withUnsafeBufferPointer { bb in
+        c.withUnsafeMutableBufferPointer { cb in
+          let (x, y, z) = (ab.baseAddress!, bb.baseAddress!, cb.baseAddress!)
+          var k = 0
+          while k &+ 8 <= count {
+            store8(vector(load8(x + k), load8(y + k)), z + k)
+            k &+= 8
+          }
+          while k < count {
+            z[k] = scalar(x[k], y[k])
+            k &+= 1
+          }
+        }
+      }
+    }
+  }
+
+  /// Reference for `multiply`.
+  public static func multiplyReference(_ a: [Float], _ b: [Float], into c: inout [Float], count: Int) {
+    for k in 0..<count { c[k] = a[k] * b[k] }
+  }
+
+  /// `y[k] = max(x[k], 0)` for `k < count` (NaN stays NaN, as `max` leaves it).
+  public static func relu(_ x: [Float], into y: inout [Float], count: Int) {
+    precondition(count >= 0 && x.count >= count && y.count >= count)
+    guard count > 0 else { return }
+    x.withUnsafeBufferPointer { xb in
+      y.withUnsafeMutableBufferPointer { yb in
+        let (xp, yp) = (xb.baseAddress!, yb.baseAddress!)
+        var k = 0
+        while k &+ 8 <= count {
+          let v = load8(xp + k)
+          store8(v.replacing(with: 0, where: v .< 0), yp + k)
+          k &+= 8
+        }
+        while k < count {
+          yp[k] = max(xp[k], 0)
+          k &+= 1
+        }
+      }
+    }
+  }
+
+  /// Reference for `relu`.
+  public static func reluReference(_ x: [Float], into y: inout [Float], count: Int) {
+    for k in 0..<count { y[k] = max(x[k], 0) }
+  }
+
+  /// `dx[k] = z[k] > 0 ? dy[k] : 0` for `k < count`: ReLU's backward from its input `z`
+  /// (derivative 0 at 0, as PyTorch).
+  public static func reluBackward(_ dy: [Float], input z: [Float], into dx: inout [Float], count: Int) {
+    zipMap(
+      dy, z, into: &dx, count: count, { d, z in d.replacing(with: 0, where: .!(z .> 0)) }, { $1 > 0 ? $0 : 0 }
+    )
+  }
+
+  /// Reference for `reluBackward`.
+  public static func reluBackwardReference(
+    _ dy: [Float], input z: [Float], into dx: inout [Float], count: Int
+  ) {
+    for k in 0..<count { dx[k] = z[k] > 0 ? dy[k] : 0 }
+  }
+
+  /// Sets rows `rows` of `x: (_, dim)` to zero (clearing a row-sparse gradient).
+  public static func zeroRows(_ x: inout [Float], rows: [Int], dim: Int) {
+    guard dim > 0 else { return }
+    let tableRows = x.count / dim
+    x.withUnsafeMutableBufferPointer { xb in
+      for r in rows {
+        precondition(r >= 0 && r < tableRows, "row \(r) outside table of \(tableRows) rows")
+        (xb.baseAddress! + r &* dim).update(repeating: 0, count: dim)
+      }
+    }
+  }
+
   /// One fused Adam step over `range` of a parameter (PyTorch's formulation):
   ///
   ///     m = b1 m + (1 - b1) g;  v = b2 v + (1 - b2) g^2
@@ -180,31 +225,33 @@ extension Kernels {
     v: UnsafeMutablePointer<Float>, count: Int, stepSize: Float, beta1: Float, beta2: Float,
     invSqrtBC2: Float, eps: Float
   ) {
-    let vecs = count / 8
-    let b1 = SIMD8<Float>(repeating: beta1)
-    let b2 = SIMD8<Float>(repeating: beta2)
-    let c1 = SIMD8<Float>(repeating: 1 - beta1)
-    let c2 = SIMD8<Float>(repeating: 1 - beta2)
-    let s = SIMD8<Float>(repeating: stepSize)
-    let ib = SIMD8<Float>(repeating: invSqrtBC2)
-    let e = SIMD8<Float>(repeating: eps)
+    // Four lanes: without AVX (the baseline x86-64 target) a SIMD8 is two SSE registers, and
+    // the seven broadcast constants of an 8-lane loop spilled to the stack on every iteration.
+    let vecs = count / 4
+    let b1 = SIMD4<Float>(repeating: beta1)
+    let b2 = SIMD4<Float>(repeating: beta2)
+    let c1 = SIMD4<Float>(repeating: 1 - beta1)
+    let c2 = SIMD4<Float>(repeating: 1 - beta2)
+    let s = SIMD4<Float>(repeating: stepSize)
+    let ib = SIMD4<Float>(repeating: invSqrtBC2)
+    let e = SIMD4<Float>(repeating: eps)
     let rp = UnsafeMutableRawPointer(p)
     let rg = UnsafeRawPointer(g)
     let rm = UnsafeMutableRawPointer(m)
     let rv = UnsafeMutableRawPointer(v)
     var i = 0
     while i < vecs {
-      let o = i &* 32
-      let gi = rg.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-      let mi = b1 * rm.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) + c1 * gi
-      let vi = b2 * rv.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self) + c2 * gi * gi
-      rm.storeBytes(of: mi, toByteOffset: o, as: SIMD8<Float>.self)
-      rv.storeBytes(of: vi, toByteOffset: o, as: SIMD8<Float>.self)
-      let pi = rp.loadUnaligned(fromByteOffset: o, as: SIMD8<Float>.self)
-      rp.storeBytes(of: pi - s * mi / (vi.squareRoot() * ib + e), toByteOffset: o, as: SIMD8<Float>.self)
+      let o = i &* 16
+      let gi = rg.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+      let mi = b1 * rm.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self) + c1 * gi
+      let vi = b2 * rv.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self) + c2 * gi * gi
+      rm.storeBytes(of: mi, toByteOffset: o, as: SIMD4<Float>.self)
+      rv.storeBytes(of: vi, toByteOffset: o, as: SIMD4<Float>.self)
+      let pi = rp.loadUnaligned(fromByteOffset: o, as: SIMD4<Float>.self)
+      rp.storeBytes(of: pi - s * mi / (vi.squareRoot() * ib + e), toByteOffset: o, as: SIMD4<Float>.self)
       i &+= 1
     }
-    var j = vecs &* 8
+    var j = vecs &* 4
     while j < count {
       adamScalar(&p[j], g[j], &m[j], &v[j], stepSize, beta1, beta2, invSqrtBC2, eps)
       j &+= 1

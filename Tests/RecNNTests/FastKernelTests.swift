@@ -101,6 +101,11 @@ import Testing
     Kernels.addColumnSums(of: x, rows: rows, columns: columns, into: &s1)
     Kernels.addColumnSumsReference(of: x, rows: rows, columns: columns, into: &s2)
     #expect(s1 == s2)  // same order of additions in each column: bit-identical
+    var o1 = [Float](repeating: 1, count: columns + 3)
+    Kernels.addColumnSums(of: x, rows: rows, columns: columns, into: &o1, at: 3)
+    var o2 = [Float](repeating: 1, count: columns)
+    Kernels.addColumnSumsReference(of: x, rows: rows, columns: columns, into: &o2)
+    #expect(o1[..<3] == [1, 1, 1] && Array(o1[3...]) == o2)
     // Scatter with repeated and skipped indices into a table of 5 rows.
     let indices = (0..<rows).map { ($0 * 3) % 5 }
     var t1 = randomTensor([5 * columns], seed: 43).scalars
@@ -108,6 +113,40 @@ import Testing
     Kernels.scatterAddRows(x, dim: columns, indices: indices, skip: 3, into: &t1)
     Kernels.scatterAddRowsReference(x, dim: columns, indices: indices, skip: 3, into: &t2)
     #expect(t1 == t2)
+  }
+
+  /// Element-wise product, ReLU and its backward, and row clearing against their references,
+  /// on lengths around multiples of 8 (with zeros, negatives and a NaN in the input).
+  @Test(arguments: [0, 1, 7, 8, 9, 67])
+  func elementKernelsMatchReference(count: Int) {
+    var x = randomTensor([count], seed: 50, scale: 2).scalars
+    let y = randomTensor([count], seed: 51, scale: 2).scalars
+    if count > 3 {
+      x[1] = 0
+      x[3] = .nan
+    }
+    var p1 = [Float](repeating: 9, count: count)
+    var p2 = p1
+    Kernels.multiply(x, y, into: &p1, count: count)
+    Kernels.multiplyReference(x, y, into: &p2, count: count)
+    #expect(p1.elementsEqual(p2) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+    var r1 = [Float](repeating: 9, count: count)
+    var r2 = r1
+    Kernels.relu(x, into: &r1, count: count)
+    Kernels.reluReference(x, into: &r2, count: count)
+    #expect(r1.elementsEqual(r2) { $0 == $1 || ($0.isNaN && $1.isNaN) })
+    #expect(r1.allSatisfy { $0.isNaN || $0 >= 0 })
+    var b1 = [Float](repeating: 9, count: count)
+    var b2 = b1
+    Kernels.reluBackward(y, input: x, into: &b1, count: count)
+    Kernels.reluBackwardReference(y, input: x, into: &b2, count: count)
+    #expect(b1 == b2)
+    if count > 3 { #expect(b1[1] == 0 && b1[3] == 0) }  // derivative 0 at 0 and at NaN
+    var t = [Float](repeating: 1, count: 5 * count)
+    Kernels.zeroRows(&t, rows: [3, 1], dim: count)
+    for r in 0..<5 {
+      #expect(t[(r * count)..<((r + 1) * count)].allSatisfy { $0 == (r == 1 || r == 3 ? 0 : 1) })
+    }
   }
 
   @Test func swapLeadingAxesIsATransposeAndItsOwnInverse() {

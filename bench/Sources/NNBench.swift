@@ -54,6 +54,17 @@ func runNNBench(args: [String]) {
       timeMs(steps: steps) { gru.step() })
   }
   guard only.contains("gemm") else { return }
+  // One user against the catalogue (OpenBLAS sgemv).
+  for (rows, dim) in [(1682, 64), (3706, 64), (3706, 8)] {
+    var rng = SeededGenerator(seed: 3)
+    let table = Tensor.uniform(shape: [rows, dim], low: -1, high: 1, using: &rng).scalars
+    let q = Tensor.uniform(shape: [dim], low: -1, high: 1, using: &rng).scalars
+    var out = [Float](repeating: 0, count: rows)
+    let t = timeMs(steps: 2000) {
+      Kernels.scoreRows(table: table, rows: rows, dim: dim, query: q, into: &out)
+    }
+    print(String(format: "scoreRows %4d x %2d: %.1f us", rows, dim, t.wall * 1000))
+  }
   for (m, n, k) in [(256, 32, 64), (256, 16, 32), (1280, 1682, 64), (1280, 192, 64), (64, 192, 64)] {
     print(
       String(format: "sgemm %5d x %3d . %3d x %4d: %6.2f GFLOP/s", m, k, k, n, gemmGFlops(m: m, n: n, k: k)))
