@@ -23,7 +23,8 @@ enum ServeBench {
   static func run(_ arguments: [String]) -> Int32 {
     let seconds = BenchSupport.option("seconds", in: arguments).flatMap { Int($0) } ?? 10
     let connections = BenchSupport.option("connections", in: arguments).flatMap { Int($0) } ?? 16
-    let threads = BenchSupport.option("threads", in: arguments).flatMap { Int($0) } ?? 2
+    // wrk needs at least one connection per thread.
+    let threads = min(BenchSupport.option("threads", in: arguments).flatMap { Int($0) } ?? 2, connections)
     let items = BenchSupport.option("items", in: arguments).flatMap { Int($0) } ?? 1682
     let dim = BenchSupport.option("dim", in: arguments).flatMap { Int($0) } ?? 64
     let k = BenchSupport.option("k", in: arguments).flatMap { Int($0) } ?? 10
@@ -32,7 +33,20 @@ enum ServeBench {
       print("serve: wrk not found; install it with `apt-get install -y wrk` or run bench/serve_load.sh")
       return 1
     }
-    let service = FactorStandIn(users: 943, items: items, dim: dim)
+    // `--model als` (or any catalogue type): a real `TrainedModel` fitted on the ML-1M-sized
+    // synthetic set (6,040 users x 3,706 items, 1M events), `dim` factors, few iterations
+    // (serving cost does not depend on how well it was trained).
+    let service: any RecommendationService
+    if let type = BenchSupport.option("model", in: arguments) {
+      do {
+        service = try trainedModel(type: type, dim: dim)
+      } catch {
+        print("serve: \(error)")
+        return 1
+      }
+    } else {
+      service = FactorStandIn(users: 943, items: items, dim: dim)
+    }
     var logger = Logger(label: "recbook.bench.serve")
     logger.logLevel = .warning  // one log line per request would measure the terminal
     let server = RecServer(service: service, host: "127.0.0.1", port: 0, logger: logger)
@@ -42,10 +56,30 @@ enum ServeBench {
     var checksum = 0.0  // used below, so the optimizer cannot drop the calls
     for c in 0..<calls {
       checksum +=
-        (try? service.recommend(user: "u\(c % 943 + 1)", k: k, excludeSeen: true))?.items.first?.score ?? 0
+        (try? service.recommend(user: userID(c), k: k, excludeSeen: true))?.items.first?.score ?? 0
     }
     let modelMicroseconds = (BenchSupport.now() - modelStart) / Double(calls) * 1e6
 
+    // With a real model and no --path, every request asks for another user (a wrk Lua script
+    // cycling through all of them), so the numbers are not one user's cached answer.
+    var script: String?
+    if let trained = service as? TrainedModel, BenchSupport.option("path", in: arguments) == nil {
+      let ids = (0..<trained.users.count).map { "\"\(trained.users.value(at: $0).description)\"" }
+      let lua = """
+        local ids = {\(ids.joined(separator: ","))}
+        local n = 0
+        request = function()
+          n = n + 1
+          return wrk.format("GET", "/v1/recommend?user=" .. ids[(n % #ids) + 1] .. "&k=\(k)")
+        end
+        """
+      let file = NSTemporaryDirectory() + "recbook-serve-bench.lua"
+      do { try lua.write(toFile: file, atomically: true, encoding: .utf8) } catch {
+        print("serve: cannot write \(file): \(error)")
+        return 1
+      }
+      script = file
+    }
     let outcome = Outcome()
     let done = DispatchSemaphore(value: 0)
     Task {
@@ -53,7 +87,9 @@ enum ServeBench {
         let port = try await server.start()
         let url = "http://127.0.0.1:\(port)\(path)"
         let text = try runProcess(
-          wrk, ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s", "--latency", url])
+          wrk,
+          ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s", "--latency"]
+            + (script.map { ["-s", $0] } ?? []) + [url])
         await server.stop()
         outcome.result.withLock { $0 = .success(text) }
       } catch {
@@ -74,8 +110,9 @@ enum ServeBench {
     let report = WrkReport(text)
     let status = server.status
     print(
-      "{\"bench\":\"serve\",\"path\":\"\(path)\",\"seconds\":\(seconds),\"connections\":\(connections),"
-        + "\"wrk_threads\":\(threads),\"items\":\(items),\"dim\":\(dim),"
+      "{\"bench\":\"serve\",\"path\":\"\(script == nil ? path : "/v1/recommend?user=(all users in turn)&k=\(k)")\",\"seconds\":\(seconds),\"connections\":\(connections),"
+        + "\"wrk_threads\":\(threads),\"model\":\"\(service.info.type)\",\"items\":\(service.info.items),"
+        + "\"dim\":\(dim),\"peak_mb\":\(CSVLoadBench.rounded(BenchSupport.peakRSSMegabytes(), 1)),"
         + "\"model_us_per_call\":\(CSVLoadBench.rounded(modelMicroseconds, 1)),"
         + "\"requests_per_s\":\(report.requestsPerSecond.map { String($0) } ?? "null"),"
         + "\"p50_ms\":\(json(report.percentile("50%"))),\"p90_ms\":\(json(report.percentile("90%"))),"
@@ -83,6 +120,30 @@ enum ServeBench {
         + "\"socket_errors\":\(report.socketErrors ?? "null"),\"served\":\(status.requests),"
         + "\"server_errors\":\(status.errors),\"checksum\":\(CSVLoadBench.rounded(checksum, 3))}")
     return 0
+  }
+
+  /// The user of call `c` in the model-only timing: the stand-in's `u1...u943`, or the real
+  /// model's first 943 users.
+  nonisolated(unsafe) static var userID: (Int) -> String = { "u\($0 % 943 + 1)" }
+
+  /// A catalogue model of `type` fitted on the synthetic ML-1M-sized set, wrapped for serving.
+  static func trainedModel(type: String, dim: Int) throws -> TrainedModel {
+    guard let spec = ModelCatalog.named(type) else { throw ModelError("unknown model \(type)") }
+    let data = try synthetic()
+    var options: [String: ModelOptions.Value] = [:]
+    if spec.options.contains(where: { $0.name == "factors" }) { options["factors"] = .int(dim) }
+    if spec.options.contains(where: { $0.name == "iterations" }) { options["iterations"] = .int(2) }
+    if spec.options.contains(where: { $0.name == "epochs" }) { options["epochs"] = .int(1) }
+    var model = try spec.make(ModelOptions(options, seed: 42))
+    let t0 = BenchSupport.now()
+    try model.fit(data, context: FitContext(seed: 42))
+    print(
+      "{\"bench\":\"serve\",\"model\":\"\(type)\",\"users\":\(data.userCount),\"items\":\(data.itemCount),"
+        + "\"events\":\(data.count),\"fit_s\":\(CSVLoadBench.rounded(BenchSupport.now() - t0, 2))}")
+    let trained = TrainedModel(name: type, type: type, model: model, train: data, trainedOn: "synth-1m")
+    let users = data.users
+    userID = { users.value(at: $0 % 943).description }
+    return trained
   }
 
   /// How the load task ended (a class: a `Mutex` cannot be captured by a closure).
