@@ -9,7 +9,7 @@ import RecServe
 /// The server is a reference held by the session: later cells do not change what it serves
 /// (it serves the model as it was when started); `serve MODEL` again replaces it.
 enum ServeCommands {
-  static let all: [Command] = [serve, stop, status]
+  static let all: [Command] = [serve, stop, status, request]
 
   /// Runs async server work from a synchronous cell (cells run on a worker thread, never on
   /// the cooperative pool, so blocking it here cannot starve the server's own tasks).
@@ -110,6 +110,52 @@ enum ServeCommands {
       let rows = st.requestsByRoute.keys.sorted().map { [$0, Fmt.int(st.requestsByRoute[$0] ?? 0)] }
       if !rows.isEmpty {
         out.append(.table(TableBlock(headers: ["route", "requests"], numeric: [false, true], rows: rows)))
+      }
+      return out
+    })
+}
+
+extension ServeCommands {
+  static let request = Command(
+    name: "request", group: .deploy, summary: "Send an HTTP request to the session's running service",
+    details: """
+      Sends METHOD PATH to the service `serve` started in this session and shows the status
+      and the answer (JSON indented, keys sorted). Quote the path: "/v1/recommend?user=ID&k=5".
+      body= gives a JSON body for POST, e.g. body="{\\"history\\": [\\"P0206\\"], \\"k\\": 3}".
+      A 4xx answer is shown, not an error: it is what a client would get.
+      """,
+    params: [Param("METHOD", .choice(["GET", "POST", "DELETE"])), Param("PATH", .value)],
+    options: [Option("body", .string, "a JSON request body (POST)")],
+    examples: [#"request GET "/health""#], mutates: false,
+    run: { s, a, _ throws(NotebookError) in
+      guard let server = s.server.current, let port = server.status.port else {
+        throw NotebookError(
+          .runtime, "no service is running in this session; start one with: serve MODEL port=0",
+          span: a.span("METHOD"))
+      }
+      let method = a.text("METHOD") ?? "GET"
+      let path = a.text("PATH") ?? ""
+      guard path.hasPrefix("/"), !path.contains(where: { $0 == " " || $0 == "#" }) else {
+        throw NotebookError(
+          .badValue, "the path must start with / and have no spaces, e.g. \"/v1/recommend?user=ID&k=5\"",
+          span: a.span("PATH"))
+      }
+      // A service listening on every address is reached on loopback.
+      let host = ["0.0.0.0", "::", ""].contains(server.status.host) ? "127.0.0.1" : server.status.host
+      let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)\(path)"
+      let body = a.text("body")
+      let answer: ServiceClient.Answer
+      do {
+        answer = try wait { try await ServiceClient.send(method: method, url: url, body: body) }
+      } catch {
+        throw NotebookError(.runtime, "\(method) \(path) failed: \(error)", span: a.span("PATH"))
+      }
+      var out = CellOutput([.text("\(answer.status) \(answer.contentType ?? "(no content type)")")])
+      let text =
+        answer.contentType?.hasPrefix("application/json") == true
+        ? ServiceClient.prettyJSON(answer.body) ?? answer.body : answer.body
+      for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !line.isEmpty {
+        out.append(.text(String(line)))
       }
       return out
     })

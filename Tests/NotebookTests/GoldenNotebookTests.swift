@@ -29,7 +29,7 @@ import Testing
   static func needsMovieLens(_ text: String) -> Bool { text.contains("# needs: ml-100k") }
 
   @Test(arguments: files)
-  func replaysToItsRecording(_ file: String) throws {
+  func replaysToItsRecording(_ file: String) async throws {
     let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
     if Self.needsMovieLens(text)
       && !FileManager.default.fileExists(atPath: Self.root.path + "/../shared/data/ml-100k/u.data")
@@ -38,7 +38,7 @@ import Testing
       return
     }
     // Paths in notebooks are relative to the repository root, where `swift test` runs.
-    let r = Replay.run(NotebookFile(text: text), name: file)
+    let r = await offThePool { Replay.run(NotebookFile(text: text), name: file) }
     if let f = r.failure { Issue.record("\(f.rendered.joined(separator: "\n"))") }
     for m in r.mismatches {
       let diff = UnifiedDiff.make(

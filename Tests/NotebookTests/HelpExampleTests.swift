@@ -33,7 +33,7 @@ import Testing
   static var examples: [String] { CommandTable.standard.commands.flatMap(\.examples) }
 
   @Test(arguments: examples)
-  func exampleRuns(_ example: String) {
+  func exampleRuns(_ example: String) async {
     var r = Self.prepared
     if example.contains("ratings"), r.session.tables["ratings"] == nil, !example.hasPrefix("load") {
       print("skipping '\(example)': MovieLens 100K not found at ../shared/data/ml-100k")
@@ -43,7 +43,17 @@ import Testing
       print("skipping '\(example)': MovieLens 100K not found")
       return
     }
-    switch r.run(example) {
+    // Each example gets its own server slot: `serve` examples start one in it, and `request`
+    // examples need one running (the prepared session's slot is shared by every copy).
+    r.session.server = ServerSlot()
+    let outcome = await offThePool { [r] in
+      var r = r
+      if example.hasPrefix("request") { _ = r.run("serve knn port=0") }
+      let outcome = r.run(example)
+      _ = r.run("serve stop")
+      return outcome
+    }
+    switch outcome {
     case .success(let lines): #expect(!lines.isEmpty, "\(example) printed nothing")
     case .empty: Issue.record("\(example) is not a cell")
     case .failure(let e):
