@@ -229,6 +229,8 @@ enum RecommendCommands {
       let (t, _) = try trained(s, a)
       let path = a.text("PATH") ?? ""
       let k = a.int("k") ?? 10
+      let clock = ContinuousClock()
+      let start = clock.now
       let users = (0..<t.users.count).filter { t.seen.count(ofRow: $0) > 0 }
       var text = "user,rank,item,score\n"
       let n = t.items.count
@@ -256,6 +258,9 @@ enum RecommendCommands {
       } catch {
         throw NotebookError(.io, "cannot write \(path): \(error.localizedDescription)", span: a.span("PATH"))
       }
-      return .text("wrote the top \(k) of \(Fmt.count(users.count, "user")) to \(path)")
+      return CellOutput([
+        .text("wrote the top \(k) of \(Fmt.count(users.count, "user")) to \(path)"),
+        .volatile("exported in \(Fmt.seconds((clock.now - start).seconds))"),
+      ])
     })
 }
