@@ -56,6 +56,24 @@ import Testing
     #expect(try CLI.run(["run", file, "--check"]).status == 0)
   }
 
+  /// `recbook export`: Markdown to standard output, HTML to a file, usage and read errors.
+  @Test func exportWritesMarkdownAndHTML() throws {
+    let md = try CLI.run(["export", "notebooks/quickstart.recbook", "--to", "markdown"])
+    #expect(md.status == 0)
+    #expect(md.stdout.hasPrefix("# Recbook quickstart"))
+    #expect(md.stdout.contains("```recbook\nload events from sample:shop\n```"))
+    let dir = TestPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let file = dir.appendingPathComponent("q.html").path
+    let html = try CLI.run(["export", "notebooks/quickstart.recbook", "--to", "html", "-o", file])
+    #expect(html.status == 0 && html.stdout.isEmpty)
+    let page = try String(contentsOfFile: file, encoding: .utf8)
+    #expect(page.hasPrefix("<!DOCTYPE html>") && page.hasSuffix("</html>\n"))
+    #expect(try CLI.run(["export", "notebooks/quickstart.recbook", "--to", "pdf"]).status == 64)
+    let missing = try CLI.run(["export", "no-such.recbook", "--to", "html"])
+    #expect(missing.status == 1 && missing.stderr.contains("cannot read 'no-such.recbook'"))
+  }
+
   @Test func aFailingCellStopsTheReplayWithFileLineColumn() throws {
     let dir = TestPaths.temporaryDirectory()
     let file = dir.appendingPathComponent("f.recbook").path
