@@ -5,8 +5,8 @@ import RecNN
 /// A latent-factor scorer: `score(u, i) = userFactors[u] . itemFactors[i]`.
 ///
 /// Not trained here: it holds factors computed elsewhere (a trained model's, or random
-/// ones for timing evaluation). Scoring one user is one SIMD pass over the item table
-/// (`Kernels.scoreRows`, 2.5x faster than sgemm for a single row, PLATFORM.md).
+/// ones for timing evaluation). Scoring one user is one sgemv over the item table
+/// (`Kernels.scoreRows`; sgemm packs its operands and loses for a single row, PLATFORM.md).
 public struct FactorModel: ItemScorer, Codable {
   public var name: String
   public let dim: Int

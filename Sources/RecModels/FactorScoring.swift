@@ -18,7 +18,8 @@ struct FactorScoring: Codable {
 
   static let empty = FactorScoring(users: [], items: [], stride: 0, cold: [])
 
-  /// One user: a SIMD pass over the item table (faster than sgemm for one row, PLATFORM.md).
+  /// One user: one sgemv over the item table (`Kernels.scoreRows`; sgemm packs its operands
+  /// and loses for one row, PLATFORM.md).
   /// Items past `itemCount` score `-infinity`; an unseen user (index past the fitted users)
   /// gets the `cold` row.
   func score(user: Int, into scores: inout [Float]) {

@@ -161,7 +161,7 @@ public struct NCFNetwork: Sendable, Codable {
   /// The first MLP layer is split as `W_0 [x_u ; x_i] = W_0u x_u + W_0i x_i`: the item half
   /// `X_items W_0i^T: (items, layers[1])` is one sgemm per call, shared by every user of the
   /// block, and a user adds a bias-like row. The remaining layers run as sgemms over all items
-  /// at once, and the GMF branch is one SIMD pass (`scoreRows`) with the query `p_u (*) h_GMF`.
+  /// at once, and the GMF branch is one sgemv (`scoreRows`) with the query `p_u (*) h_GMF`.
   /// - Complexity: per user `2 items (layers[1] layers[2] + ... + factors + layers.last)` flops.
   func score(users list: [Int], itemCount n: Int, into scores: inout [Float]) {
     guard !list.isEmpty else { return }
