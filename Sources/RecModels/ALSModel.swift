@@ -66,9 +66,7 @@ public struct ALSModel: Recommender, Codable {
   public var itemFactors: [Float] { tables.items }
 
   public mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport {
-    if let w = data.weight, let bad = w.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
-      throw ModelError("als needs non-negative weights: event \(bad + 1) has weight \(w[bad])")
-    }
+    try data.requireNonNegativeWeights(model: "als")
     let s = FactorScoring.paddedStride(factors)
     let byUser = WeightedRows(data.byUser, weights: data.weight)
     let byItem = WeightedRows(data.byItem, weights: data.weight)

@@ -80,9 +80,7 @@ public struct BPRModel: Recommender, Codable {
   public var itemFactors: [Float] { tables.items }
 
   public mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport {
-    if let w = data.weight, let bad = w.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) {
-      throw ModelError("bpr needs non-negative weights: event \(bad + 1) has weight \(w[bad])")
-    }
+    try data.requireNonNegativeWeights(model: "bpr")
     let f = factors
     let s = FactorScoring.paddedStride(f + 1)
     let rows = WeightedRows(data.byUser, weights: data.weight)

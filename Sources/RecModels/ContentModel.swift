@@ -234,13 +234,13 @@ public struct ContentModel: Recommender, HistoryScorer, Codable {
       for k in profileStart[i]..<profileStart[i + 1] { s += q[Int(profileFeature[k])] * profileValue[k] }
       scores[i] = s
     }
-    if scores.count > n { for i in n..<scores.count { scores[i] = -.infinity } }
+    scores.rankUnknownLast(from: n)
   }
 
   func scorePopularity(into scores: inout [Float]) {
     let n = min(popularity.count, scores.count)
     for i in 0..<n { scores[i] = popularity[i] }
-    if scores.count > n { for i in n..<scores.count { scores[i] = -.infinity } }
+    scores.rankUnknownLast(from: n)
   }
 
   public func score(user: Int, into scores: inout [Float]) {

@@ -268,7 +268,7 @@ public struct DeepFMModel: Recommender, Codable {
 
   public func score(user: Int, into scores: inout [Float]) {
     let n = min(fittedItems, scores.count)
-    if scores.count > n { for i in n..<scores.count { scores[i] = -.infinity } }
+    scores.rankUnknownLast(from: n)
     guard n > 0, let first = weights.layers.first else { return }
     let k = weights.dim
     var u = [Float](repeating: 0, count: userFields * k)

@@ -155,10 +155,7 @@ public struct EASEModel: Recommender, Codable {
   private func accumulate(
     scores: inout [Float], count: Int, item: (Int) -> Int, weight: (Int) -> Float
   ) {
-    let n = min(itemCount, scores.count)
-    for i in 0..<n { scores[i] = 0 }
-    // Items unknown at fit time (a larger catalogue) score lowest.
-    for i in n..<scores.count { scores[i] = -.infinity }
+    let n = scores.resetScores(known: itemCount)
     weights.withUnsafeBufferPointer { b in
       scores.withUnsafeMutableBufferPointer { s in
         for e in 0..<count {

@@ -30,7 +30,7 @@ struct FactorScoring: Codable {
     } else {
       for i in 0..<n { scores[i] = cold[i] }
     }
-    if scores.count > n { for i in n..<scores.count { scores[i] = -.infinity } }
+    scores.rankUnknownLast(from: n)
   }
 
   /// Several users: their rows gathered into `(users, stride)`, one sgemm against the item

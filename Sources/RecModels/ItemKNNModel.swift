@@ -113,10 +113,7 @@ public struct ItemKNNModel: Recommender, Codable {
   private func accumulate(
     scores: inout [Float], count: Int, item: (Int) -> Int, weight: (Int) -> Float
   ) {
-    let n = min(itemCount, scores.count)
-    for i in 0..<n { scores[i] = 0 }
-    // Items unknown at fit time (a larger catalogue) score lowest.
-    for i in n..<scores.count { scores[i] = -.infinity }
+    let n = scores.resetScores(known: itemCount)
     for e in 0..<count {
       let x = weight(e)
       for q in similarity.span(ofRow: item(e)) {

@@ -54,3 +54,21 @@ public protocol HistoryScorer {
   /// the model's cold-start scores.
   func score(history: [Int], into scores: inout [Float])
 }
+
+extension Array where Element == Float {
+  /// Readies a score row for a model fitted on `known` items: entries `0..<known` become
+  /// `start`, the rest (items of a larger catalogue the model never saw) -infinity, so they
+  /// rank last. Returns how many entries are known items.
+  @discardableResult
+  mutating func resetScores(known: Int, to start: Float = 0) -> Int {
+    let n = Swift.min(known, count)
+    for i in 0..<n { self[i] = start }
+    rankUnknownLast(from: n)
+    return n
+  }
+
+  /// Sets entries `n...` (items the model was not fitted on) to -infinity.
+  mutating func rankUnknownLast(from n: Int) {
+    if count > n { for i in n..<count { self[i] = -.infinity } }
+  }
+}

@@ -169,7 +169,7 @@ public struct SVDModel: Recommender, Codable {
   public func score(user: Int, into scores: inout [Float]) {
     let n = min(itemCount, scores.count)
     for i in 0..<n { scores[i] = Float(predict(user: user, item: i)) }
-    if scores.count > n { for i in n..<scores.count { scores[i] = -.infinity } }
+    scores.rankUnknownLast(from: n)
   }
 
   /// All users of the block in one sgemm, `(users, k) . (items, k)^T`, then biases and clipping.

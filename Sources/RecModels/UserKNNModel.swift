@@ -75,10 +75,7 @@ public struct UserKNNModel: Recommender, Codable {
   private func accumulate(
     scores: inout [Float], count: Int, neighbour: (Int) -> Int, similarity: (Int) -> Float
   ) {
-    let n = min(itemCount, scores.count)
-    for i in 0..<n { scores[i] = 0 }
-    // Items unknown at fit time (a larger catalogue) score lowest.
-    for i in n..<scores.count { scores[i] = -.infinity }
+    let n = scores.resetScores(known: itemCount)
     for e in 0..<count {
       let s = similarity(e)
       for p in history.span(ofRow: neighbour(e)) {

@@ -55,3 +55,12 @@ struct WeightedRows: Sendable, Codable {
     return lo < offsets[r + 1] && columns[lo] == c
   }
 }
+
+extension Interactions {
+  /// Throws when a weight is negative, NaN or infinite, naming `model` and the first such event
+  /// (1-based): confidence-weighted models (ALS, BPR) cannot use it.
+  func requireNonNegativeWeights(model: String) throws(ModelError) {
+    guard let w = weight, let bad = w.firstIndex(where: { !($0 >= 0 && $0.isFinite) }) else { return }
+    throw ModelError("\(model) needs non-negative weights: event \(bad + 1) has weight \(w[bad])")
+  }
+}
