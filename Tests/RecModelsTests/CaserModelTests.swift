@@ -74,24 +74,6 @@ import Testing
     }
   }
 
-  @Test func theSameSeedGivesTheSameScoresAndAnotherSeedDoesNot() throws {
-    let d = try ChainData.make()
-    var a = small(epochs: 3, seed: 1)
-    var b = small(epochs: 3, seed: 1)
-    var c = small(epochs: 3, seed: 2)
-    try a.fit(d)
-    try b.fit(d)
-    try c.fit(d)
-    var sa = [Float](repeating: 0, count: 20)
-    var sb = sa
-    var sc = sa
-    a.score(user: 3, into: &sa)
-    b.score(user: 3, into: &sb)
-    c.score(user: 3, into: &sc)
-    #expect(sa == sb)
-    #expect(sa != sc)
-  }
-
   @Test func lossDecreases() throws {
     var m = small(epochs: 20)
     let r = try m.fit(try ChainData.make())

@@ -155,6 +155,22 @@ import Testing
     }
   }
 
+  /// Models trained from a random start: another seed gives other scores (the seed reaches
+  /// the initialisation and the sampling, not only the options).
+  @Test(arguments: ModelCatalog.all.filter(\.iterative).map(\.name))
+  func anotherSeedGivesOtherScores(type: String) throws {
+    let d = try Self.planted()
+    var a = try make(type, seed: 1)
+    var b = try make(type, seed: 2)
+    try a.fit(d, context: FitContext(seed: 1))
+    try b.fit(d, context: FitContext(seed: 2))
+    var sa = [Float](repeating: 0, count: d.itemCount)
+    var sb = sa
+    a.score(user: 3, into: &sa)
+    b.score(user: 3, into: &sb)
+    #expect(sa != sb, "\(type): seeds 1 and 2 gave the same scores")
+  }
+
   @Test(arguments: types)
   func aColdUserGetsFiniteScores(type: String) throws {
     let d = try Self.planted()
