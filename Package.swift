@@ -63,7 +63,8 @@ let package = Package(
         "Notebook", "RecTerm", "RecModels", "RecServe", "CReadline",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
-      ]),
+      ],
+      exclude: ["README.md"]),
 
     // MARK: - Benchmarks (not part of the tests)
     .executableTarget(

@@ -52,7 +52,7 @@ public struct Completer: Sendable {
   {
     if words.count == 1, commands.groupsTwoWordVerbs(words[0]) { return commands.subverbs(of: words[0]) }
     if words[0] == "help" {
-      return commands.verbNames
+      return ["pipeline", "models", "metrics", "learn"] + commands.verbNames
         + commands.commands.map(\.name).filter { $0.contains(" ") }.map {
           String($0.split(separator: " ")[1])
         }

@@ -137,7 +137,9 @@ enum SessionCommands {
   static let help = Command(
     name: "help", group: .session, summary: "List the verbs, or explain one",
     params: [Param("VERB", .value, optional: true), Param("NAME", .value, optional: true)], options: [],
-    examples: ["help", "help load", "help metric ndcg", "help model pop", "help models", "help pipeline"],
+    examples: [
+      "help", "help load", "help metric ndcg", "help model pop", "help models", "help pipeline", "help learn",
+    ],
     mutates: false,
     run: { _, a, _ throws(NotebookError) in
       let table = CommandTable.standard
@@ -156,6 +158,7 @@ enum SessionCommands {
       }
       if topic == "models" && a.value("NAME") == nil { return HelpText.models() }
       if topic == "pipeline" { return CellOutput([.lines(HelpText.pipeline)]) }
+      if topic == "learn" { return CellOutput([.lines(HelpText.learn)]) }
       if topic == "model" || topic == "models", let typeName = a.value("NAME")?.description {
         guard let spec = ModelCatalog.named(typeName) else {
           throw NotebookError(
@@ -197,6 +200,21 @@ enum HelpText {
           headers: ["type", "family", "paper", "needs", "trains", "cold start"],
           numeric: [false, false, false, false, false, false], rows: rows)),
     ])
+  }
+
+  /// `help learn`: the guided mode's words.
+  static var learn: [String] {
+    [
+      "recbook learn [NOTEBOOK] walks through a notebook (the tutorial by default) step by step:",
+      "each step's explanation, then its cell already typed at the prompt. Enter runs it; edit it",
+      "first to try your own, and the result is compared with the notebook's. A cell with another",
+      "verb is an aside: it runs and the step waits. Your place is saved; 'recbook learn' resumes.",
+      "",
+    ]
+      + Lesson.Control.allCases.map {
+        "  " + $0.rawValue.padding(toLength: 8, withPad: " ", startingAt: 0) + $0.summary
+      }
+      + ["  quit    save your place and leave (also Ctrl-D)"]
   }
 
   static let pipeline = [

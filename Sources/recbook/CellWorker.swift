@@ -44,4 +44,23 @@ enum CellWorker {
       }
     }
   }
+
+  /// Runs a cell typed at a prompt: Ctrl-C stops it (or abandons it), progress is drawn
+  /// on `display`. The runner after it and the outcome, or `nil` if it was interrupted.
+  static func runAtPrompt(_ runner: Runner, _ source: CellSource, display: ProgressDisplay)
+    -> (Runner, Runner.Outcome)?
+  {
+    Interrupt.reset()
+    // Each cell gets its own cancellation token and progress generation, so an
+    // abandoned cell can neither be confused with the next one nor draw over the prompt.
+    let token = CancelToken()
+    let generation = display.begin()
+    var r = runner
+    r.context.isCancelled = { token.isCancelled }
+    r.context.progress = { display.report($0, generation: generation) }
+    let result = run(r, source, token: token) { Interrupt.isSet }
+    display.finish()
+    Interrupt.reset()
+    return result
+  }
 }

@@ -95,17 +95,8 @@ struct REPL {
       pending = []
       let text = lines.joined(separator: " ").trimmingCharacters(in: .whitespaces)
       if text == "quit" || text == "exit" { break }
-      Interrupt.reset()
       cellNumber += 1
-      // Each cell gets its own cancellation token and progress generation, so an
-      // abandoned cell can neither be confused with the next one nor draw over the prompt.
-      let token = CancelToken()
-      let generation = display.begin()
-      runner.context.isCancelled = { token.isCancelled }
-      runner.context.progress = { display.report($0, generation: generation) }
-      let result = CellWorker.run(runner, CellSource(lines: lines), token: token) { Interrupt.isSet }
-      display.finish()
-      Interrupt.reset()
+      let result = CellWorker.runAtPrompt(runner, CellSource(lines: lines), display: display)
       guard let (after, outcome) = result else {
         Terminal.writeErr(
           Terminal.red("cell \(cellNumber): interrupted; the session is as it was before this cell") + "\n")

@@ -19,6 +19,10 @@ final class LineEditor: @unchecked Sendable {
   var matchIndex = 0
   /// Set by the signal hook when Ctrl-C discarded the line being typed.
   var discarded = false
+  /// Text to put on the next line before the learner types (read once, by the startup hook).
+  var prefill: String?
+  /// Set by Ctrl-D at the end of a non-empty line when `ctrlDLeaves` is on.
+  var leaveRequested = false
 
   init(historyPath: String) {
     self.historyPath = historyPath
@@ -62,6 +66,14 @@ final class LineEditor: @unchecked Sendable {
       }
       return 0
     }
+    // A proposed cell (`recbook learn`) is typed into the line before the learner sees it.
+    rl_startup_hook = {
+      if let editor = LineEditor.shared, let text = editor.prefill {
+        editor.prefill = nil
+        rl_insert_text(text)
+      }
+      return 0
+    }
     rl_catch_signals = 0
     using_history()
     stifle_history(2000)
@@ -78,12 +90,28 @@ final class LineEditor: @unchecked Sendable {
     continuationPrompt = "\u{1}\u{1B}[2m\u{2}   ...>\u{1}\u{1B}[0m\u{2} "
   }
 
+  /// Makes Ctrl-D with the cursor at the end of the line leave, as it does on an empty line
+  /// (readline only deletes there). `recbook learn` proposes a cell on every line, so
+  /// without this Ctrl-D could never end the lesson.
+  func ctrlDLeaves() {
+    rl_bind_key(4) { count, key in
+      guard let editor = LineEditor.shared, rl_point >= rl_end else { return rl_delete(count, key) }
+      editor.leaveRequested = true
+      rl_replace_line("", 0)
+      rl_done = 1
+      return 0
+    }
+  }
+
   /// Reads one line; `nil` at end of input (Ctrl-D). After it returns, `discarded` says
   /// whether Ctrl-C threw away what was typed before (continuation lines included).
-  func readLine(prompt: String) -> String? {
+  func readLine(prompt: String, prefill: String? = nil) -> String? {
     discarded = false
+    self.prefill = prefill
+    leaveRequested = false
     guard let raw = readline(prompt) else { return nil }
     defer { free(raw) }
+    if leaveRequested { return nil }
     return String(cString: raw)
   }
 

@@ -14,7 +14,7 @@ struct RecbookCommand: ParsableCommand {
       Exit codes: 0 ok, 1 a cell failed or a check found a difference, 64 usage error.
       """,
     version: RecbookVersion.current,
-    subcommands: [Interactive.self, Run.self, Serve.self, Export.self],
+    subcommands: [Interactive.self, Run.self, Learn.self, Serve.self, Export.self],
     defaultSubcommand: Interactive.self)
 }
 

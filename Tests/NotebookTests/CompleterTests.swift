@@ -38,5 +38,7 @@ import Testing
 
   @Test func helpTopics() {
     #expect(complete("help kc") == ["kcore"])
+    #expect(complete("help pi") == ["pipeline"])
+    #expect(complete("help lea") == ["learn"])
   }
 }
