@@ -67,6 +67,15 @@
 /// events in a session are 8-177 s apart. A session uses the user's primary device with
 /// probability 0.8, else a uniformly drawn one.
 ///
+/// **Intent.** Each session has a category in mind, drawn as the user's items are (in
+/// proportion to the user's total weight in each category); each newly drawn item of the
+/// session comes from it with probability ``intentShare`` (0.75), else from the user's
+/// whole distribution; and each new item after the first is, with probability
+/// ``relatedShare`` (0.4), one of the previous item's three related items (the items of its
+/// category with the closest factors), if it is introduced by then. So the last item a user
+/// touched says what they will look at next, which only models that read the order of
+/// events can know.
+///
 /// **Funnel.** A session starts with a view. After a view, the next event carts the same
 /// item with probability 0.6; after a cart, the next purchases it with probability 0.8;
 /// otherwise (and always after a purchase) the next event views a newly drawn item. So a
@@ -76,7 +85,7 @@
 /// **Habit (for sequence models).** If a session contains a purchase from the phone
 /// (laptop) category, the user's *next* session is, with probability 0.6, an accessory
 /// session: its first newly drawn item comes from phone-accessory (laptop-accessory), and
-/// each later one with probability 0.5 (else from the user's whole distribution). Nothing
+/// each later one with probability 0.5 (else as the intent and related items say). Nothing
 /// else in the data reveals this: only the order of sessions does.
 ///
 /// **Ratings.** A purchase of item `i` is rated `clamp(round(3.7 + 0.6 u . v_i + 0.8
@@ -244,6 +253,11 @@ public struct ShopSample: Sendable {
 struct ShopSampleBuilder {
   static let dim = 8
   static let day = 86_400
+  /// The share of a session's newly drawn items that come from its intent category.
+  static let intentShare = 0.75
+  /// The share of a session's later items that are one of the previous item's related items.
+  static let relatedShare = 0.4
+  static let relatedCount = 3
 
   let p: ShopSample.Parameters
   let categoryCount = ShopCatalog.categories.count
@@ -260,6 +274,7 @@ struct ShopSampleBuilder {
   var itemFactor: [Double] = []  // (items, dim), row-major
   var itemRank: [Int] = []  // popularity rank, 1 = most popular
   var itemIntro: [Int] = []  // introduction time (startTime for most)
+  var related: [[Int]] = []  // per item: the items of its category closest in factor space
   var itemNumber: [Int] = []  // 0-based public number: id "P" + (number + 1)
   var categoryFallback: [Int] = []  // best-ranked item of each category (never late)
   /// `segmentItemWeight[segment][i] = exp(t * (2 q_i - 1)) / r_i`: the user-independent
@@ -294,6 +309,7 @@ struct ShopSampleBuilder {
 
   mutating func build() -> ShopSample {
     makeCatalogue()
+    makeRelated()
     makeUsers()
     allocateEvents()
     for u in 0..<p.users { makeEvents(user: u) }
@@ -301,6 +317,22 @@ struct ShopSampleBuilder {
   }
 
   // MARK: - Catalogue
+
+  /// For each item, the ``relatedCount`` other items of its category whose factors are
+  /// closest (largest dot product; ties by index): what a shopper looks at next.
+  mutating func makeRelated() {
+    let f = itemFactor
+    let dim = Self.dim
+    related = (0..<p.items).map { i in
+      let c = itemCategory[i]
+      let scored = (categoryStart[c]..<categoryStart[c + 1]).filter { $0 != i }.map { j in
+        var s = 0.0
+        for d in 0..<dim { s += f[i * dim + d] * f[j * dim + d] }
+        return (s, j)
+      }
+      return scored.sorted { $0.0 != $1.0 ? $0.0 > $1.0 : $0.1 < $1.1 }.prefix(Self.relatedCount).map(\.1)
+    }
+  }
 
   mutating func makeCatalogue() {
     var g = generator(1)
@@ -513,6 +545,8 @@ struct ShopSampleBuilder {
       let device = g.nextDouble() < 0.8 ? userDevice[u] : g.nextInt(below: 3)
       let accessory = pendingAccessory >= 0 && g.nextDouble() < 0.6 ? pendingAccessory : -1
       pendingAccessory = -1
+      // The session's intent: a category drawn as the user's items are (by total weight).
+      let intent = itemCategory[Self.search(cdf, 0, p.items, g.nextDouble())]
       var kind = -1
       var item = 0
       var drawn = 0
@@ -525,8 +559,17 @@ struct ShopSampleBuilder {
           kind = 2
         } else {
           kind = 0
-          let restricted = accessory >= 0 && (drawn == 0 || g.nextDouble() < 0.5)
-          item = draw(cdf, category: restricted ? accessory : -1, at: ts, &g)
+          let category: Int
+          var next = -1
+          if accessory >= 0 && (drawn == 0 || g.nextDouble() < 0.5) {
+            category = accessory
+          } else {
+            category = g.nextDouble() < Self.intentShare ? intent : -1
+            if drawn > 0 && !related[item].isEmpty && g.nextDouble() < Self.relatedShare {
+              next = related[item][g.nextInt(below: related[item].count)]
+            }
+          }
+          item = next >= 0 && itemIntro[next] <= ts ? next : draw(cdf, category: category, at: ts, &g)
           drawn += 1
         }
         var rating = Column.missingInt

@@ -188,7 +188,7 @@ public struct CaserModel: Recommender, HistoryScorer, Codable {
 
   /// Scores after `history` (oldest first), read as a new user's (the mean user embedding).
   public func score(history: [Int], into scores: inout [Float]) {
-    let known = history.filter { $0 >= 0 && $0 < itemCount }.map { Int32($0) }
+    let known = UserSequences.known(history, itemCount: itemCount)
     score([(nil, lastItems(known[...]))], width: scores.count, into: &scores)
   }
 }

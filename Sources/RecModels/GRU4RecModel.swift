@@ -225,7 +225,7 @@ public struct GRU4RecModel: Recommender, HistoryScorer, Codable {
   /// Scores the next item after `history` (oldest first); an empty history gives the output
   /// layer's bias. Items outside the catalogue are skipped (the caller rejects them).
   public func score(history: [Int], into scores: inout [Float]) {
-    let known = history.filter { $0 >= 0 && $0 < itemCount }.map { Int32($0) }
+    let known = UserSequences.known(history, itemCount: itemCount)
     let h = UserSequences.suffix(known, maxLength: maxLength)
     self.scores(states: finalStates([h]), rows: 1, width: scores.count, into: &scores)
   }

@@ -91,6 +91,20 @@ enum ChainData {
     #expect(s.prefix(20).allSatisfy { $0.isFinite })
   }
 
+  /// Repeats of an item (a view, a cart and a purchase of it) are one step: in training
+  /// sequences and in histories given at request time.
+  @Test func repeatsAreOneStep() throws {
+    #expect(UserSequences.firstTouches([3, 3, 5, 3, 7, 5]) == [3, 5, 7])
+    #expect(UserSequences.known([4, 4, 99, -1, 5, 4], itemCount: 20) == [4, 5])
+    var m = small(epochs: 5)
+    try m.fit(try ChainData.make())
+    var once = [Float](repeating: 0, count: 20)
+    var repeated = [Float](repeating: 0, count: 20)
+    m.score(history: [4, 5], into: &once)
+    m.score(history: [4, 4, 5, 5, 4], into: &repeated)
+    #expect(once == repeated)
+  }
+
   @Test func needsATimeRole() throws {
     var m = small()
     let d = try ChainData.make(time: false)
