@@ -98,7 +98,9 @@ public enum Diagnostic {
           + String(repeating: "~", count: min(width, 60) - 1))
     }
     if let hint = error.hint {
-      for h in hint.split(separator: "\n", omittingEmptySubsequences: false) { out.append("  " + h) }
+      // Hints wrap like the message (a list of model types outgrows a line), keeping their indent.
+      let renderer = OutputRenderer(width: width, unicode: true, color: false)
+      for h in hint.split(separator: "\n", omittingEmptySubsequences: false) { out += renderer.wrap("  " + h) }
     }
     return out
   }

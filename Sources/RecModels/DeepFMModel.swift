@@ -25,6 +25,14 @@ import RecNN
 /// score then comes from its feature fields (category, brand, tags, ...), which were trained on
 /// the other items that share them. A user index beyond the map has no fields of its own.
 ///
+/// **Wide & Deep** (Cheng et al., "Wide & Deep Learning for Recommender Systems", DLRS 2016) is
+/// the same model with `factorizationMachine` off and `crosses`: the wide part is a linear model
+/// over the features (the first-order terms) and over crossed pairs `usercol:itemcol` (one
+/// weight per pair of a user value and an item value, such as segment=premium x
+/// category=phone), which memorises feature interactions; the deep part is the MLP over the
+/// embeddings, which generalises. Both are trained jointly, as in the paper (with Adam rather
+/// than FTRL for the wide part).
+///
 /// - Complexity: a step costs O(rows * fields * dim) for the embeddings and FM plus the MLP's
 ///   products; scoring a user is one `(items, h1) x (h1, h2)` product per further layer, the
 ///   items' part of the first layer being precomputed after each epoch.
@@ -48,6 +56,10 @@ public struct DeepFMModel: Recommender, Codable {
   public var dropout: Double
   public var negatives: Int
   public var seed: UInt64
+  /// The FM term (DeepFM); off for Wide & Deep.
+  public var factorizationMachine: Bool
+  /// Crossed pairs `usercol:itemcol` (Wide & Deep's wide part); each column must be a feature.
+  public var crosses: [String]
 
   /// The fitted weights.
   var weights = DeepFMWeights()
@@ -65,12 +77,16 @@ public struct DeepFMModel: Recommender, Codable {
   var itemSquares: [Float] = []
   var itemLinear: [Float] = []
   var itemHidden: [Float] = []
+  /// Where each crossed pair's features and weights are (from `prepare`).
+  var crossSpecs: [CrossSpec] = []
 
   public init(
     items: Table? = nil, itemKey: String? = nil, features: [String] = [], text: [String] = [],
     users: Table? = nil, userKey: String? = nil, userFeatures: [String] = [], buckets: Int = 10,
     factors: Int = 16, layers: [Int] = [64, 32], epochs: Int = 10, batchSize: Int? = nil,
-    learningRate: Double = 0.005, l2: Double = 0, dropout: Double = 0.1, negatives: Int = 4, seed: UInt64 = 42
+    learningRate: Double = 0.005, l2: Double = 0, dropout: Double = 0.1, negatives: Int = 4,
+    seed: UInt64 = 42,
+    factorizationMachine: Bool = true, crosses: [String] = []
   ) {
     self.items = items
     self.itemKey = itemKey
@@ -89,6 +105,8 @@ public struct DeepFMModel: Recommender, Codable {
     self.dropout = dropout
     self.negatives = negatives
     self.seed = seed
+    self.factorizationMachine = factorizationMachine
+    self.crosses = crosses
   }
 
   /// Everything but the side tables, which `fit` has already encoded (a loaded model scores
@@ -97,9 +115,10 @@ public struct DeepFMModel: Recommender, Codable {
     case itemKey, features, text, userKey, userFeatures, buckets, factors, layers, epochs, batchSize
     case learningRate, l2, dropout, negatives, seed, weights, userEntries, itemEntries, userFields
     case itemFields, fittedItems, itemPooled, itemSum, itemSquares, itemLinear, itemHidden
+    case factorizationMachine, crosses, crossSpecs
   }
 
-  public var name: String { "deepfm" }
+  public var name: String { factorizationMachine ? "deepfm" : "widedeep" }
   public var itemCount: Int { fittedItems }
 
   /// Builds the field layout and a fresh network for `data` (also used by the tests).
@@ -125,10 +144,13 @@ public struct DeepFMModel: Recommender, Codable {
     userFields = 1 + (userSide?.fields.count ?? 0)
     itemFields = 1 + (itemSide?.fields.count ?? 0)
     fittedItems = data.itemCount
+    crossSpecs = try CrossSpec.layout(
+      crosses, users: userSide, userBase: userSideBase, items: itemSide, itemBase: itemSideBase)
     var rng = SeededGenerator(seed: seed, stream: 1)
     let net = DeepFMNetwork(
       features: featureCount, fields: userFields + itemFields, dim: factors, layers: layers,
-      dropout: Float(dropout), using: &rng)
+      dropout: Float(dropout), factorizationMachine: factorizationMachine,
+      crosses: crossSpecs.last.map { $0.base + $0.userVocabulary * $0.itemVocabulary } ?? 0, using: &rng)
     net.setTraining(false)
     weights = net.snapshot()
     refreshCache()
@@ -152,6 +174,31 @@ public struct DeepFMModel: Recommender, Codable {
       }
     }
     return (slot, feature, value)
+  }
+
+  /// The crossed-feature entries of examples `(user, item)`: for every cross, every pair of the
+  /// user's value and the item's value, valued by the product of their values.
+  func crossEntries(_ pairs: [(user: Int, item: Int)]) -> DeepFMNetwork.Crosses {
+    var out = DeepFMNetwork.Crosses()
+    guard !crossSpecs.isEmpty else { return out }
+    for (r, p) in pairs.enumerated() {
+      guard p.user >= 0 && p.user < userEntries.count && p.item >= 0 && p.item < itemEntries.count else {
+        continue
+      }
+      for c in crossSpecs {
+        for a in userEntries.start[p.user]..<userEntries.start[p.user + 1]
+        where userEntries.field[a] == c.userField {
+          let ua = Int(userEntries.feature[a]) - c.userOffset
+          for b in itemEntries.start[p.item]..<itemEntries.start[p.item + 1]
+          where itemEntries.field[b] == c.itemField {
+            out.row.append(r)
+            out.feature.append(c.base + ua * c.itemVocabulary + Int(itemEntries.feature[b]) - c.itemOffset)
+            out.value.append(userEntries.value[a] * itemEntries.value[b])
+          }
+        }
+      }
+    }
+    return out
   }
 
   public mutating func fit(_ data: Interactions, context: FitContext) throws -> FitReport {
@@ -198,7 +245,9 @@ public struct DeepFMModel: Recommender, Codable {
           }
         }
         let x = model.entries(pairs)
-        let logits = net.forward(rows: pairs.count, slot: x.slot, feature: x.feature, value: x.value)
+        let logits = net.forward(
+          rows: pairs.count, slot: x.slot, feature: x.feature, value: x.value,
+          crosses: model.crossEntries(pairs))
         let (loss, d) = Loss.binaryCrossEntropyWithLogits(
           logits: Tensor(shape: [pairs.count], scalars: logits),
           targets: Tensor(shape: [pairs.count], scalars: targets))
@@ -301,13 +350,80 @@ public struct DeepFMModel: Recommender, Codable {
     }
     let base = weights.bias + userLinear
     for i in 0..<n {
-      var total: Float = 0
-      for d in 0..<k {
-        let s = su[d] + itemSum[i * k + d]
-        total += s * s
+      var fm: Float = 0
+      if factorizationMachine {
+        var total: Float = 0
+        for d in 0..<k {
+          let s = su[d] + itemSum[i * k + d]
+          total += s * s
+        }
+        fm = 0.5 * (total - qu - itemSquares[i])
       }
-      scores[i] = base + itemLinear[i] + 0.5 * (total - qu - itemSquares[i]) + h[i]
+      scores[i] = base + itemLinear[i] + fm + h[i]
     }
+    addCrossScores(user: user, items: n, into: &scores)
+  }
+
+  /// Adds the crossed features' terms: per cross, the user's values fold the weight matrix
+  /// `(user values, item values)` into one weight per item value, which each item's values read.
+  func addCrossScores(user: Int, items n: Int, into scores: inout [Float]) {
+    guard user >= 0 && user < userEntries.count else { return }
+    for c in crossSpecs {
+      var z = [Float](repeating: 0, count: c.itemVocabulary)
+      for a in userEntries.start[user]..<userEntries.start[user + 1] where userEntries.field[a] == c.userField
+      {
+        let row = c.base + (Int(userEntries.feature[a]) - c.userOffset) * c.itemVocabulary
+        let v = userEntries.value[a]
+        for b in 0..<c.itemVocabulary { z[b] += v * weights.cross[row + b] }
+      }
+      for i in 0..<n {
+        var s: Float = 0
+        for b in itemEntries.start[i]..<itemEntries.start[i + 1] where itemEntries.field[b] == c.itemField {
+          s += itemEntries.value[b] * z[Int(itemEntries.feature[b]) - c.itemOffset]
+        }
+        scores[i] += s
+      }
+    }
+  }
+}
+
+/// Where one crossed pair `usercol:itemcol` lives: the fields it reads in each group, where their
+/// features start globally, and its block `base ..< base + userVocabulary * itemVocabulary` of the
+/// cross weights (row-major by user value).
+struct CrossSpec: Sendable, Equatable, Codable {
+  var userField: Int32
+  var itemField: Int32
+  var userOffset: Int
+  var itemOffset: Int
+  var userVocabulary: Int
+  var itemVocabulary: Int
+  var base: Int
+
+  /// The layout of `crosses` (`usercol:itemcol` each) over the user and item side fields, whose
+  /// features start at `userBase` and `itemBase`. Names are checked when the model is defined.
+  static func layout(
+    _ crosses: [String], users: SideFeatures?, userBase: Int, items: SideFeatures?, itemBase: Int
+  ) throws(ModelError) -> [CrossSpec] {
+    var out = [CrossSpec]()
+    var base = 0
+    for cross in crosses {
+      let parts = cross.split(separator: ":").map(String.init)
+      guard parts.count == 2, let users, let items,
+        let uf = users.fields.firstIndex(where: { $0.name == parts[0] }),
+        let itf = items.fields.firstIndex(where: { $0.name == parts[1] })
+      else {
+        throw ModelError("cross '\(cross)' must name a user feature and an item feature: usercol:itemcol")
+      }
+      let uOffset = userBase + users.fields[..<uf].reduce(0) { $0 + $1.vocabulary.count }
+      let iOffset = itemBase + items.fields[..<itf].reduce(0) { $0 + $1.vocabulary.count }
+      let spec = CrossSpec(
+        userField: Int32(uf + 1), itemField: Int32(itf + 1), userOffset: uOffset, itemOffset: iOffset,
+        userVocabulary: users.fields[uf].vocabulary.count, itemVocabulary: items.fields[itf].vocabulary.count,
+        base: base)
+      base += spec.userVocabulary * spec.itemVocabulary
+      out.append(spec)
+    }
+    return out
   }
 }
 
@@ -355,8 +471,27 @@ extension DeepFMModel {
   public static let type = ModelType(
     name: "deepfm", family: "neural", paper: "Guo, Tang, Ye, Li and He, IJCAI 2017",
     summary: "factorization machine + MLP over user, item and feature embeddings",
+    iterative: true, options: sharedOptions(layersHelp: "hidden layer widths (0: FM only)"),
+    coldStart: coldStart,
+    make: { o throws(ModelError) in try make(o, factorizationMachine: true) })
+
+  public static let wideAndDeepType = ModelType(
+    name: "widedeep", family: "neural", paper: "Cheng et al., DLRS 2016",
+    summary: "a linear model over features and crossed features + an MLP over embeddings",
     iterative: true,
-    options: [
+    options: sharedOptions(layersHelp: "hidden layer widths (0: the wide part only)") + [
+      ModelOption(
+        "crosses", .columns,
+        "crossed pairs usercol:itemcol, each a user-features= and a features= column (the wide part)")
+    ],
+    coldStart: coldStart,
+    make: { o throws(ModelError) in try make(o, factorizationMachine: false) })
+
+  static let coldStart = "yes, from features (users and items with features but no events)"
+
+  /// The options DeepFM and Wide & Deep share.
+  static func sharedOptions(layersHelp: String) -> [ModelOption] {
+    [
       ModelOption("items", .table, "the item table with item features"),
       ModelOption("item-key", .columns, default: "the split's item column", "the item id column of items="),
       ModelOption("features", .columns, "item columns: categorical, multi-valued (a|b) or numeric"),
@@ -366,7 +501,7 @@ extension DeepFMModel {
       ModelOption("user-features", .columns, "user columns: categorical, multi-valued or numeric"),
       ModelOption("buckets", .int(min: 2, max: 1000), default: "10", "quantile buckets per numeric column"),
       ModelOption("factors", .int(min: 1, max: 1024), default: "16", "embedding dimension"),
-      ModelOption("layers", .ints(min: 0, max: 4096), default: "64,32", "hidden layer widths (0: FM only)"),
+      ModelOption("layers", .ints(min: 0, max: 4096), default: "64,32", layersHelp),
       ModelOption("epochs", .int(min: 1, max: 10_000), default: "10", "passes over the training events"),
       ModelOption(
         "batch-size", .int(min: 1, max: 1 << 20), default: "positives/50 in 16...256", "positives per batch"),
@@ -375,32 +510,50 @@ extension DeepFMModel {
       ModelOption("dropout", .double(min: 0, max: 0.9), default: "0.1", "dropout on hidden layers"),
       ModelOption("negatives", .int(min: 1, max: 100), default: "4", "sampled negatives per positive"),
       ModelCatalog.seedOption,
-    ],
-    make: { o throws(ModelError) in
-      let features = o.names("features") ?? []
-      let text = o.names("text") ?? []
-      let userFeatures = o.names("user-features") ?? []
-      let items = o.table("items")
-      let users = o.table("users")
-      let itemKey = o.names("item-key")?.first
-      let userKey = o.names("user-key")?.first
-      if let items {
-        try SideFeatures.check(table: items, role: "items", key: itemKey, columns: features, text: text)
-      } else if !features.isEmpty || !text.isEmpty {
-        throw ModelError("features= and text= need the item table: give items=TABLE")
+    ]
+  }
+
+  /// A model from checked options: DeepFM with the FM term, Wide & Deep without it and with `crosses=`.
+  static func make(_ o: ModelOptions, factorizationMachine: Bool) throws(ModelError) -> DeepFMModel {
+    let features = o.names("features") ?? []
+    let text = o.names("text") ?? []
+    let userFeatures = o.names("user-features") ?? []
+    let crosses = o.names("crosses") ?? []
+    let items = o.table("items")
+    let users = o.table("users")
+    let itemKey = o.names("item-key")?.first
+    let userKey = o.names("user-key")?.first
+    if let items {
+      try SideFeatures.check(table: items, role: "items", key: itemKey, columns: features, text: text)
+    } else if !features.isEmpty || !text.isEmpty {
+      throw ModelError("features= and text= need the item table: give items=TABLE")
+    }
+    if let users {
+      try SideFeatures.check(table: users, role: "users", key: userKey, columns: userFeatures)
+    } else if !userFeatures.isEmpty {
+      throw ModelError("user-features= needs the user table: give users=TABLE")
+    }
+    for cross in crosses {
+      let parts = cross.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+      guard parts.count == 2 else { throw ModelError("cross '\(cross)' must be usercol:itemcol") }
+      guard userFeatures.contains(parts[0]) else {
+        throw ModelError(
+          "cross '\(cross)': '\(parts[0])' is not one of user-features= "
+            + "(\(userFeatures.isEmpty ? "none given" : userFeatures.joined(separator: ", ")))")
       }
-      if let users {
-        try SideFeatures.check(table: users, role: "users", key: userKey, columns: userFeatures)
-      } else if !userFeatures.isEmpty {
-        throw ModelError("user-features= needs the user table: give users=TABLE")
+      guard features.contains(parts[1]) else {
+        throw ModelError(
+          "cross '\(cross)': '\(parts[1])' is not one of features= "
+            + "(\(features.isEmpty ? "none given" : features.joined(separator: ", ")))")
       }
-      return DeepFMModel(
-        items: items, itemKey: itemKey, features: features, text: text, users: users, userKey: userKey,
-        userFeatures: userFeatures, buckets: o.int("buckets", 10), factors: o.int("factors", 16),
-        layers: o.ints("layers", [64, 32]), epochs: o.int("epochs", 10),
-        batchSize: o.values["batch-size"] == nil ? nil : o.int("batch-size", 128),
-        learningRate: o.double("learning-rate", 0.005), l2: o.double("l2", 0),
-        dropout: o.double("dropout", 0.1),
-        negatives: o.int("negatives", 4), seed: o.modelSeed)
-    })
+    }
+    return DeepFMModel(
+      items: items, itemKey: itemKey, features: features, text: text, users: users, userKey: userKey,
+      userFeatures: userFeatures, buckets: o.int("buckets", 10), factors: o.int("factors", 16),
+      layers: o.ints("layers", [64, 32]), epochs: o.int("epochs", 10),
+      batchSize: o.values["batch-size"] == nil ? nil : o.int("batch-size", 128),
+      learningRate: o.double("learning-rate", 0.005), l2: o.double("l2", 0),
+      dropout: o.double("dropout", 0.1), negatives: o.int("negatives", 4), seed: o.modelSeed,
+      factorizationMachine: factorizationMachine, crosses: crosses)
+  }
 }

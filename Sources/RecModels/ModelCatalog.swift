@@ -192,7 +192,7 @@ public enum ModelCatalog {
   public static let all: [ModelType] = [
     PopularityModel.type, RandomModel.type, ItemKNNModel.type, UserKNNModel.type, EASEModel.type,
     ALSModel.type, BPRModel.type, SVDModel.type, GMFModel.type, MLPModel.type, NeuMFModel.type,
-    GRU4RecModel.type, CaserModel.type, ContentModel.type, DeepFMModel.type,
+    GRU4RecModel.type, CaserModel.type, ContentModel.type, DeepFMModel.type, DeepFMModel.wideAndDeepType,
   ].map { t in
     var t = t
     if t.decodeState == nil { t.decodeState = persisted[t.name] }
@@ -206,7 +206,8 @@ public enum ModelCatalog {
     "bpr": ModelType.persisted(BPRModel.self), "svd": ModelType.persisted(SVDModel.self),
     "gmf": ModelType.persisted(GMFModel.self), "mlp": ModelType.persisted(MLPModel.self),
     "neumf": ModelType.persisted(NeuMFModel.self), "content": ModelType.persisted(ContentModel.self),
-    "deepfm": ModelType.persisted(DeepFMModel.self), "gru4rec": ModelType.persisted(GRU4RecModel.self),
+    "deepfm": ModelType.persisted(DeepFMModel.self), "widedeep": ModelType.persisted(DeepFMModel.self),
+    "gru4rec": ModelType.persisted(GRU4RecModel.self),
     "caser": ModelType.persisted(CaserModel.self),
   ]
 

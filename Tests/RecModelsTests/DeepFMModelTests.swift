@@ -96,6 +96,61 @@ import Testing
     }
   }
 
+  /// Wide & Deep: without the FM term, the logit of a network with no hidden layers, no bias and
+  /// no first-order weights is the crossed features' terms alone, `sum value * w_cross`.
+  @Test func wideAndDeepAddsCrossedWeightsAndNoFMTerm() {
+    var g = SeededGenerator(seed: 2)
+    let net = DeepFMNetwork(
+      features: 7, fields: 4, dim: 5, layers: [], dropout: 0, factorizationMachine: false, crosses: 6,
+      using: &g)
+    net.embedding.weight.value = .normal(shape: [7, 5], std: 0.5, using: &g)
+    net.cross?.weight.value = Tensor(shape: [6, 1], scalars: [0.5, -1, 2, 0.25, 3, -0.75])
+    net.output.weight.value.zero()
+    let x = Self.randomEntries(rows: 3, fields: 4, features: 7, seed: 4)
+    let crosses = DeepFMNetwork.Crosses(row: [0, 0, 2, 1], feature: [1, 4, 4, 5], value: [2, 1, 0.5, 1])
+    let y = net.forward(rows: 3, slot: x.slot, feature: x.feature, value: x.value, crosses: crosses)
+    let expected: [Float] = [1, -0.75, 1.5]  // 2 * -1 + 1 * 3, 1 * -0.75, 0.5 * 3
+    #expect(y == expected)
+  }
+
+  @Test(arguments: [[], [6]] as [[Int]])
+  func wideAndDeepBackwardMatchesFiniteDifferences(layers: [Int]) {
+    var g = SeededGenerator(seed: 8)
+    let net = DeepFMNetwork(
+      features: 7, fields: 4, dim: 5, layers: layers, dropout: 0, factorizationMachine: false, crosses: 6,
+      using: &g)
+    net.embedding.weight.value = .normal(shape: [7, 5], std: 0.5, using: &g)
+    net.cross?.weight.value = .normal(shape: [6, 1], std: 0.5, using: &g)
+    let rows = 5
+    let x = Self.randomEntries(rows: rows, fields: 4, features: 7, seed: 19)
+    let crosses = DeepFMNetwork.Crosses(
+      row: [0, 1, 1, 3, 4, 4], feature: [0, 2, 5, 1, 2, 3], value: [1, 0.5, 2, 1.5, 1, 0.25])
+    let dOut = (0..<rows).map { _ in Float(g.nextGaussian()) }
+    func loss() -> Double {
+      let y = net.forward(rows: rows, slot: x.slot, feature: x.feature, value: x.value, crosses: crosses)
+      return zip(y, dOut).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    }
+    _ = loss()
+    for p in net.parameters { p.zeroGrad() }
+    net.backward(dOut)
+    #expect(net.parameters.contains { $0 === net.cross?.weight })
+    let eps: Float = 1e-3
+    for (n, p) in net.parameters.enumerated() {
+      let analytic = p.grad.scalars
+      for i in stride(from: 0, to: p.value.count, by: max(1, p.value.count / 12)) {
+        let saved = p.value.scalars[i]
+        p.value.scalars[i] = saved + eps
+        let up = loss()
+        p.value.scalars[i] = saved - eps
+        let down = loss()
+        p.value.scalars[i] = saved
+        let numeric = (up - down) / (2 * Double(eps))
+        let ok = abs(numeric - Double(analytic[i])) <= 2e-3 + 2e-2 * abs(numeric)
+        #expect(ok, "parameter \(n) element \(i): numeric \(numeric), analytic \(analytic[i])")
+      }
+    }
+  }
+
   /// Users U0..U39 (group x for the first 20, y for the rest) pick 6 of the 10 items of their
   /// group's kind (items I0..I9 kind A, I10..I19 kind B). Items I20..I23 (A, A, B, B) and user
   /// U40 (group x) only occur in the test part: cold, with features.
@@ -144,9 +199,20 @@ import Testing
     #expect(last < 0.7 * first, "loss \(first) -> \(last)")
   }
 
-  @Test func aPlantedFeatureSignalReachesColdItemsAndUsers() throws {
+  static func wideAndDeep(_ p: (data: Interactions, users: Table, items: Table), seed: UInt64 = 5)
+    -> DeepFMModel
+  {
+    DeepFMModel(
+      items: p.items, features: ["kind"], users: p.users, userFeatures: ["group"], epochs: 20, seed: seed,
+      factorizationMachine: false, crosses: ["group:kind"])
+  }
+
+  @Test(arguments: [true, false])
+  func aPlantedFeatureSignalReachesColdItemsAndUsers(factorizationMachine: Bool) throws {
     let p = try Self.planted()
-    var m = Self.model(p)
+    // DeepFM through the FM term on the feature embeddings; Wide & Deep through the group x kind cross.
+    var m = factorizationMachine ? Self.model(p) : Self.wideAndDeep(p)
+    #expect(m.name == (factorizationMachine ? "deepfm" : "widedeep"))
     try m.fit(p.data)
     var s = [Float](repeating: 0, count: m.itemCount)
     var right = 0
@@ -159,21 +225,29 @@ import Testing
     #expect(right >= 39, "\(right) of 41 users rank their kind's cold items first")
   }
 
-  @Test func scoresAreTheNetworksLogits() throws {
+  @Test(arguments: [true, false])
+  func scoresAreTheNetworksLogits(factorizationMachine: Bool) throws {
     let p = try Self.planted()
     var m = DeepFMModel(
-      items: p.items, features: ["kind"], users: p.users, userFeatures: ["group"], layers: [8, 4], seed: 3)
+      items: p.items, features: ["kind"], users: p.users, userFeatures: ["group"], layers: [8, 4], seed: 3,
+      factorizationMachine: factorizationMachine, crosses: factorizationMachine ? [] : ["group:kind"])
     let net = try m.prepare(p.data)
+    #expect(m.crossSpecs.count == (factorizationMachine ? 0 : 1))
     // Bring the embeddings to a useful size and take the model's snapshot of them.
     var g = SeededGenerator(seed: 4)
     net.embedding.weight.value = .normal(shape: net.embedding.weight.value.shape, std: 0.5, using: &g)
+    if let cross = net.cross {
+      cross.weight.value = .normal(shape: cross.weight.value.shape, std: 0.5, using: &g)
+    }
     m.weights = net.snapshot()
     m.refreshCache()
     var s = [Float](repeating: 0, count: m.itemCount + 2)
     for user in [0, 25, 40] {
       m.score(user: user, into: &s)
-      let x = m.entries((0..<m.itemCount).map { (user, $0) })
-      let y = net.forward(rows: m.itemCount, slot: x.slot, feature: x.feature, value: x.value)
+      let pairs = (0..<m.itemCount).map { (user: user, item: $0) }
+      let x = m.entries(pairs)
+      let y = net.forward(
+        rows: m.itemCount, slot: x.slot, feature: x.feature, value: x.value, crosses: m.crossEntries(pairs))
       for i in 0..<m.itemCount {
         #expect(isClose(Double(s[i]), Double(y[i]), tolerance: 1e-4), "user \(user) item \(i)")
       }
@@ -203,12 +277,29 @@ import Testing
     }
   }
 
-  @Test func optionMistakesAreErrors() {
+  @Test func optionMistakesAreErrors() throws {
     #expect(throws: ModelError.self) {
       _ = try DeepFMModel.type.make(ModelOptions(["features": .names(["kind"])]))
     }
     var o = ModelOptions(["user-features": .names(["grup"])])
     o.tables["users"] = Table(columns: [("user", Column(ints: [1])), ("group", Column(strings: ["x"]))])
     #expect(throws: ModelError.self) { _ = try DeepFMModel.type.make(o) }
+    // Crosses name a user feature and an item feature.
+    var w = ModelOptions([
+      "user-features": .names(["group"]), "features": .names(["kind"]), "crosses": .names(["kind:group"]),
+    ])
+    w.tables["users"] = Table(columns: [("user", Column(ints: [1])), ("group", Column(strings: ["x"]))])
+    w.tables["items"] = Table(columns: [("item", Column(ints: [1])), ("kind", Column(strings: ["A"]))])
+    do {
+      _ = try DeepFMModel.wideAndDeepType.make(w)
+      Issue.record("a cross of an item column and a user column must be refused")
+    } catch {
+      #expect(error.message == "cross 'kind:group': 'kind' is not one of user-features= (group)")
+    }
+    w.values["crosses"] = .names(["group"])
+    #expect(throws: ModelError.self) { _ = try DeepFMModel.wideAndDeepType.make(w) }
+    w.values["crosses"] = .names(["group:kind"])
+    let made = try DeepFMModel.wideAndDeepType.make(w)
+    #expect(made.name == "widedeep")
   }
 }
