@@ -100,7 +100,9 @@ public enum Diagnostic {
     if let hint = error.hint {
       // Hints wrap like the message (a list of model types outgrows a line), keeping their indent.
       let renderer = OutputRenderer(width: width, unicode: true, color: false)
-      for h in hint.split(separator: "\n", omittingEmptySubsequences: false) { out += renderer.wrap("  " + h) }
+      for h in hint.split(separator: "\n", omittingEmptySubsequences: false) {
+        out += renderer.wrap("  " + h)
+      }
     }
     return out
   }
