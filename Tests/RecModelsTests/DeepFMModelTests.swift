@@ -64,18 +64,9 @@ import Testing
     }
   }
 
-  @Test(arguments: [[], [6], [6, 3]] as [[Int]])
-  func backwardMatchesFiniteDifferences(layers: [Int]) {
-    let net = Self.network(layers: layers, seed: 3)
-    let rows = 5
-    let x = Self.randomEntries(rows: rows, fields: 4, features: 7, seed: 17)
-    var g = SeededGenerator(seed: 23)
-    let dOut = (0..<rows).map { _ in Float(g.nextGaussian()) }
-    // loss = sum(logits * dOut), so dLoss/dLogits = dOut.
-    func loss() -> Double {
-      let y = net.forward(rows: rows, slot: x.slot, feature: x.feature, value: x.value)
-      return zip(y, dOut).reduce(0) { $0 + Double($1.0) * Double($1.1) }
-    }
+  /// Backpropagates `dOut` (the gradient of `loss` with respect to the logits) and compares every
+  /// parameter's gradient, at a dozen elements each, with central differences of `loss`.
+  static func checkGradients(_ net: DeepFMNetwork, dOut: [Float], loss: () -> Double) {
     _ = loss()
     for p in net.parameters { p.zeroGrad() }
     net.backward(dOut)
@@ -94,6 +85,21 @@ import Testing
         #expect(ok, "parameter \(n) element \(i): numeric \(numeric), analytic \(analytic[i])")
       }
     }
+  }
+
+  @Test(arguments: [[], [6], [6, 3]] as [[Int]])
+  func backwardMatchesFiniteDifferences(layers: [Int]) {
+    let net = Self.network(layers: layers, seed: 3)
+    let rows = 5
+    let x = Self.randomEntries(rows: rows, fields: 4, features: 7, seed: 17)
+    var g = SeededGenerator(seed: 23)
+    let dOut = (0..<rows).map { _ in Float(g.nextGaussian()) }
+    // loss = sum(logits * dOut), so dLoss/dLogits = dOut.
+    func loss() -> Double {
+      let y = net.forward(rows: rows, slot: x.slot, feature: x.feature, value: x.value)
+      return zip(y, dOut).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    }
+    Self.checkGradients(net, dOut: dOut, loss: loss)
   }
 
   /// Wide & Deep: without the FM term, the logit of a network with no hidden layers, no bias and
@@ -130,25 +136,8 @@ import Testing
       let y = net.forward(rows: rows, slot: x.slot, feature: x.feature, value: x.value, crosses: crosses)
       return zip(y, dOut).reduce(0) { $0 + Double($1.0) * Double($1.1) }
     }
-    _ = loss()
-    for p in net.parameters { p.zeroGrad() }
-    net.backward(dOut)
     #expect(net.parameters.contains { $0 === net.cross?.weight })
-    let eps: Float = 1e-3
-    for (n, p) in net.parameters.enumerated() {
-      let analytic = p.grad.scalars
-      for i in stride(from: 0, to: p.value.count, by: max(1, p.value.count / 12)) {
-        let saved = p.value.scalars[i]
-        p.value.scalars[i] = saved + eps
-        let up = loss()
-        p.value.scalars[i] = saved - eps
-        let down = loss()
-        p.value.scalars[i] = saved
-        let numeric = (up - down) / (2 * Double(eps))
-        let ok = abs(numeric - Double(analytic[i])) <= 2e-3 + 2e-2 * abs(numeric)
-        #expect(ok, "parameter \(n) element \(i): numeric \(numeric), analytic \(analytic[i])")
-      }
-    }
+    Self.checkGradients(net, dOut: dOut, loss: loss)
   }
 
   /// Users U0..U39 (group x for the first 20, y for the rest) pick 6 of the 10 items of their

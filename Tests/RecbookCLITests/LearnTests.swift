@@ -5,27 +5,14 @@ import Testing
 /// `recbook learn` as a learner meets it: in a pseudo-terminal (tmux) with the proposed
 /// cell already typed, and on piped input for scripts.
 @Suite(.serialized) struct LearnTests {
-  let session = "recbook-learn-\(getpid())"
+  let tmux = Tmux(session: "recbook-learn-\(getpid())")
   let home = TestPaths.temporaryDirectory()
 
-  var hasTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
-
+  func keys(_ k: String) throws { try tmux.keys(k) }
+  func screen() throws -> String { try tmux.screen() }
   @discardableResult
-  func tmux(_ args: String) throws -> String { try CLI.sh("tmux \(args)") }
-  func keys(_ k: String) throws { try tmux("send-keys -t \(session) \(k)") }
-  func screen() throws -> String { try tmux("capture-pane -p -J -S -200 -t \(session)") }
-
-  /// Waits until the screen satisfies `condition` (polling every 50 ms, at most `seconds`).
   func waitFor(_ seconds: Double = 30, _ what: String, _ condition: (String) -> Bool) throws -> String {
-    let deadline = Date().addingTimeInterval(seconds)
-    var s = ""
-    while Date() < deadline {
-      s = try screen()
-      if condition(s) { return s }
-      usleep(50_000)
-    }
-    Issue.record("timed out waiting for \(what); screen:\n\(s)")
-    return s
+    try tmux.waitFor(seconds, what, condition)
   }
 
   /// The last prompt line on the screen.
@@ -35,23 +22,15 @@ import Testing
   }
 
   func start() throws {
-    let env = "HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist NO_COLOR=1 TERM=xterm"
-    // The tmux server outlives this call: its output must not hold our pipe open.
-    try tmux("new-session -d -s \(session) -x 120 -y 50 'env \(env) \(CLI.binary) learn' >/dev/null 2>&1")
-  }
-
-  func waitForExit() throws {
-    let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline, try tmux("list-sessions 2>/dev/null || true").contains(session) {
-      usleep(50_000)
-    }
+    try tmux.start(
+      "env HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist NO_COLOR=1 TERM=xterm \(CLI.binary) learn")
   }
 
   /// Chapter 1 of the tutorial: accept a proposed cell, edit one, go back, quit, and resume.
   @Test func walksTheFirstChapterAndResumes() throws {
-    try #require(hasTmux, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
+    try #require(Tmux.available, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
     try start()
-    defer { _ = try? tmux("kill-session -t \(session)") }
+    defer { tmux.kill() }
 
     _ = try waitFor(20, "the first proposal") { lastPrompt($0) == "learn> seed 42" }
     #expect(try screen().contains("Chapter 1. The data · step 1 of"))
@@ -78,9 +57,7 @@ import Testing
 
     // Ctrl-D at the end of the proposed line leaves and saves the place.
     try keys("C-d")
-    try waitForExit()
-    #expect(
-      !(try tmux("list-sessions 2>/dev/null || true")).contains(session), "Ctrl-D should end the lesson")
+    #expect(tmux.waitForExit(), "Ctrl-D should end the lesson")
     let progress = try String(contentsOfFile: home.path + "/.recbook/learn/tutorial.json", encoding: .utf8)
     #expect(progress.contains("\"step\" : 3"))
 
@@ -97,7 +74,7 @@ import Testing
       lastPrompt($0) == "learn> load items from sample:shop/items"
     }
     try keys("C-u quit Enter")
-    try waitForExit()
+    #expect(tmux.waitForExit(), "quit should end the lesson")
   }
 
   /// Piped input: an empty line runs the proposal; the transcript shows each input after `learn>`.

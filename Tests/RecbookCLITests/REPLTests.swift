@@ -4,34 +4,21 @@ import Testing
 
 /// Drives the real REPL in a pseudo-terminal through tmux (send-keys, capture-pane).
 @Suite(.serialized) struct REPLTests {
-  let session = "recbook-test-\(getpid())"
+  let tmux = Tmux(session: "recbook-test-\(getpid())")
   let home = TestPaths.temporaryDirectory()
 
-  var hasTmux: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
-
+  func keys(_ k: String) throws { try tmux.keys(k) }
+  func screen() throws -> String { try tmux.screen() }
   @discardableResult
-  func tmux(_ args: String) throws -> String { try CLI.sh("tmux \(args)") }
-  func keys(_ k: String) throws { try tmux("send-keys -t \(session) \(k)") }
-  func screen() throws -> String { try tmux("capture-pane -p -t \(session)") }
-
-  /// Waits until the screen satisfies `condition` (polling every 50 ms, at most `seconds`).
   func waitFor(_ seconds: Double = 20, _ what: String, _ condition: (String) -> Bool) throws -> String {
-    let deadline = Date().addingTimeInterval(seconds)
-    var s = ""
-    while Date() < deadline {
-      s = try screen()
-      if condition(s) { return s }
-      usleep(50_000)
-    }
-    Issue.record("timed out waiting for \(what); screen:\n\(s)")
-    return s
+    try tmux.waitFor(seconds, what, condition)
   }
 
   /// Lines of the screen that hold a prompt.
   func prompts(_ s: String) -> Int { s.split(separator: "\n").filter { $0.hasPrefix("recbook>") }.count }
 
   @Test func typingCompletionHistoryInterruptAndExit() throws {
-    try #require(hasTmux, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
+    try #require(Tmux.available, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
     let csv = home.appendingPathComponent("big.csv").path
     // A file large enough that loading it takes a while in a debug build.
     var text = "user,item,rating,ts\n"
@@ -39,9 +26,8 @@ import Testing
     for i in 0..<1_500_000 { text += "\(i % 9973),\(i % 1709),\(i % 5 + 1),\(1_700_000_000 + i)\n" }
     try text.write(toFile: csv, atomically: true, encoding: .utf8)
     let env = "HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist NO_COLOR=1 TERM=xterm"
-    // The tmux server outlives this call: its output must not hold our pipe open.
-    try tmux("new-session -d -s \(session) -x 120 -y 50 'env \(env) \(CLI.binary)' >/dev/null 2>&1")
-    defer { _ = try? tmux("kill-session -t \(session)") }
+    try tmux.start("env \(env) \(CLI.binary)")
+    defer { tmux.kill() }
 
     _ = try waitFor(10, "the first prompt") { $0.contains("recbook>") }
 
@@ -91,13 +77,7 @@ import Testing
 
     // Ctrl-D exits; the history was saved.
     try keys("C-d")
-    let deadline = Date().addingTimeInterval(20)
-    while Date() < deadline, (try? tmux("has-session -t \(session) 2>&1")) != nil,
-      try tmux("list-sessions 2>/dev/null").contains(session)
-    {
-      usleep(50_000)
-    }
-    #expect(!(try tmux("list-sessions 2>/dev/null")).contains(session), "Ctrl-D should end the REPL")
+    #expect(tmux.waitForExit(), "Ctrl-D should end the REPL")
     let history = try String(contentsOfFile: home.path + "/hist", encoding: .utf8)
     #expect(history.contains("load events from sample:shop"))
     #expect(FileManager.default.fileExists(atPath: home.path + "/.recbook/last.recbook"))
