@@ -176,6 +176,28 @@ import Testing
       Self.text(why).hasPrefix("could not restore your session (step 1, `load q from no/such/file.csv`:"))
   }
 
+  /// A step recorded as an expected error (`#!`) is a lesson about the error: running it and
+  /// failing the same way matches; a cell that succeeds instead differs.
+  @Test func anExpectedErrorStepMatchesWhenItFailsTheSameWay() {
+    // `#!` marks the cell as meant to fail; replaying records the exact error in its place.
+    let text = "load q from Tests/Notebooks/data/quoted.csv\nshow nope\n#! to be recorded\nshow q rows=1\n"
+    let recorded = Replay.run(NotebookFile(text: text), name: "e").result
+    #expect(recorded.cells[1].output.contains { $0.kind == .error })
+    var lesson = Lesson(plan: LessonPlan(recorded, name: "errors"))
+    _ = lesson.perform(lesson.input(""), execute: Self.run)
+    var out = lesson.perform(lesson.input(""), execute: Self.run)
+    #expect(out.contains { $0.kind == .error && $0.text.contains("unknown table 'nope'") })
+    #expect(out.contains(Lesson.Line(.good, "✓ the same result as the tutorial")))
+    #expect(lesson.step == 2)
+    _ = lesson.perform(.control(.back), execute: Self.run)
+    out = lesson.perform(lesson.input("show q"), execute: Self.run)
+    #expect(
+      out.contains {
+        $0.kind == .differs && $0.text.hasPrefix("your result differs from the tutorial's: you used q")
+      })
+    #expect(lesson.step == 2)
+  }
+
   @Test func deviationsBeforeAStepAreListed() {
     var p = LessonProgress(fingerprint: "x")
     p.cells = [
