@@ -261,9 +261,10 @@ public struct Lesson: Sendable {
   /// Rebuilds a lesson from saved progress by running the learner's cells again (the
   /// session is deterministic for a seed, so this restores it exactly). If a cell no
   /// longer runs (the notebook changed), the lesson starts over and says why.
+  /// - Parameter restored: called after each cell that ran again, with how many of how many.
   public static func resume(
     plan: LessonPlan, progress saved: LessonProgress, context: CellContext = CellContext(),
-    execute: Execute
+    execute: Execute, restored: (Int, Int) -> Void = { _, _ in }
   ) -> (Lesson, [Line]) {
     var lesson = Lesson(plan: plan, context: context)
     guard saved.step > 0 || !saved.cells.isEmpty else { return (lesson, []) }
@@ -278,6 +279,7 @@ public struct Lesson: Sendable {
     while true {
       while let e = entries.first, e.step == lesson.step {
         entries.removeFirst()
+        defer { restored(saved.cells.count - entries.count, saved.cells.count) }
         guard let (after, outcome) = execute(lesson.runner, CellSource(e.source)) else {
           return startOver("interrupted")
         }
@@ -302,11 +304,13 @@ public struct Lesson: Sendable {
     if saved.fingerprint != plan.fingerprint {
       notes.append(Line(.note, "the notebook changed since your last session; your cells ran again on it"))
     }
+    let ran = "\(saved.cells.count) of your cells ran again"
     notes.append(
       Line(
         .note,
-        "welcome back: resuming at step \(lesson.step + 1) of \(plan.steps.count) (\(saved.cells.count) of your cells ran again)"
-      ))
+        lesson.isFinished
+          ? "welcome back: you had finished \(plan.name) (\(ran)); 'back' revisits the last step"
+          : "welcome back: resuming at step \(lesson.step + 1) of \(plan.steps.count) (\(ran))"))
     return (lesson, notes)
   }
 }

@@ -112,7 +112,12 @@ struct Tutor {
         show([Lesson.Line(.note, "restoring your session: running your \(saved.cells.count) cells again")])
       }
       let opening: [Lesson.Line]
-      (lesson, opening) = Lesson.resume(plan: plan, progress: saved, execute: execute)
+      (lesson, opening) = Lesson.resume(plan: plan, progress: saved, execute: execute) { done, total in
+        // At a terminal, a counter in place while the cells run again (the longest take seconds).
+        if interactive {
+          Terminal.writeErr("\r\u{1B}[K  \(done) of \(total)" + (done == total ? "\r\u{1B}[K" : ""))
+        }
+      }
       show(opening)
     }
     show(lesson.introduction())

@@ -157,7 +157,11 @@ import Testing
     let saved = try LessonProgress.decode(lesson.progress.encoded(), path: "p.json")
     #expect(saved == lesson.progress)
 
-    let (resumed, notes) = Lesson.resume(plan: plan, progress: saved, execute: Self.run)
+    var counts: [String] = []
+    let (resumed, notes) = Lesson.resume(plan: plan, progress: saved, execute: Self.run) {
+      counts.append("\($0)/\($1)")
+    }
+    #expect(counts == ["1/3", "2/3", "3/3"])
     #expect(resumed.step == 2 && resumed.proposal == "filter q where rating >= 4")
     #expect(resumed.runner.session.tables["q"] == nil, "the aside ran again")
     #expect(resumed.progress == lesson.progress)
@@ -166,6 +170,14 @@ import Testing
     var r = resumed
     _ = r.perform(.control(.back), execute: Self.run)
     #expect(r.step == 1 && r.runner.session.tables["q"]?.table.rowCount == 4)
+
+    // A finished lesson resumes finished, and says so.
+    var done = Lesson(plan: plan)
+    for _ in plan.steps { _ = done.perform(.control(.next), execute: Self.run) }
+    let (again, welcome) = Lesson.resume(plan: plan, progress: done.progress, execute: Self.run)
+    #expect(again.isFinished)
+    #expect(
+      Self.text(welcome).hasPrefix("welcome back: you had finished lesson (4 of your cells ran again)"))
 
     // Progress from a notebook whose cells no longer run starts over, and says why.
     var broken = saved
