@@ -10,10 +10,10 @@ struct Export: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Export a notebook as a Markdown or HTML report.",
     discussion: """
-      The report shows the notebook as recorded: prose as headings and paragraphs, each
-      cell with the output under it (tables and plots are text). HTML is one page with
-      its stylesheet inline and no network resources. Nothing is run: replay with
-      'recbook run FILE --update' first to refresh the outputs.
+      The report shows the notebook as recorded: prose as headings and paragraphs,
+      each cell with the output under it (tables and plots are text). HTML is one
+      page with its stylesheet inline and no network resources. Nothing is run:
+      replay with 'recbook run FILE --update' first to refresh the outputs.
       """)
 
   @Argument(help: "A notebook file (*.recbook).") var file: String

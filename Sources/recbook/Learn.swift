@@ -10,15 +10,17 @@ struct Learn: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Walk through a notebook step by step (the tutorial by default).",
     discussion: """
-      Each step shows its explanation and puts its cell on the prompt line, already
-      typed: Enter runs it, or edit it first to try something else. The result is
-      compared with the notebook's ("your result differs from the tutorial's: you used
-      k=20 (the tutorial: k=10)"). Cells with another verb are asides: they run, and the
-      step waits. At the prompt: next, back, repeat, skip, where; Ctrl-D or quit saves
-      your place. Progress is kept in ~/.recbook/learn/NAME.json (RECBOOK_LEARN_DIR
-      overrides the folder), so 'recbook learn' resumes where you left off.
-      With standard input not a terminal, each line is an input and an empty line runs
-      the proposed cell.
+      Each step shows its explanation and puts its cell on the prompt line,
+      already typed: Enter runs it, or edit it first to try something else. The
+      result is compared with the notebook's ("your result differs from the
+      tutorial's: you used k=20 (the tutorial: k=10)"). Cells with another verb
+      are asides: they run, and the step waits. At the prompt: next, back, repeat,
+      skip, where; Ctrl-D or quit saves your place. Progress is kept in
+      ~/.recbook/learn/NAME.json (RECBOOK_LEARN_DIR overrides the folder), so
+      'recbook learn' resumes where you left off.
+
+      With standard input not a terminal, each line is an input and an empty line
+      runs the proposed cell.
       """)
 
   @Argument(help: "A notebook file (*.recbook); by default notebooks/tutorial.recbook.")
