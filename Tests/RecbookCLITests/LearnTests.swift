@@ -8,13 +8,6 @@ import Testing
   let tmux = Tmux(session: "recbook-learn-\(getpid())")
   let home = TestPaths.temporaryDirectory()
 
-  func keys(_ k: String) throws { try tmux.keys(k) }
-  func screen() throws -> String { try tmux.screen() }
-  @discardableResult
-  func waitFor(_ seconds: Double = 30, _ what: String, _ condition: (String) -> Bool) throws -> String {
-    try tmux.waitFor(seconds, what, condition)
-  }
-
   /// The last prompt line on the screen.
   func lastPrompt(_ s: String) -> String {
     let line = s.split(separator: "\n").last { $0.hasPrefix("learn>") } ?? ""
@@ -32,48 +25,56 @@ import Testing
     try start()
     defer { tmux.kill() }
 
-    _ = try waitFor(20, "the first proposal") { lastPrompt($0) == "learn> seed 42" }
-    #expect(try screen().contains("Chapter 1. The data · step 1 of"))
-    try keys("Enter")
-    _ = try waitFor(10, "the second proposal") { lastPrompt($0) == "learn> load events from sample:shop" }
-    try keys("Enter")
-    var s = try waitFor(60, "the load") { lastPrompt($0) == "learn> load users from sample:shop/users" }
+    _ = try tmux.waitFor(20, "the first proposal") { lastPrompt($0) == "learn> seed 42" }
+    #expect(try tmux.screen().contains("Chapter 1. The data · step 1 of"))
+    try tmux.keys("Enter")
+    _ = try tmux.waitFor(10, "the second proposal") {
+      lastPrompt($0) == "learn> load events from sample:shop"
+    }
+    try tmux.keys("Enter")
+    var s = try tmux.waitFor(60, "the load") { lastPrompt($0) == "learn> load users from sample:shop/users" }
     #expect(s.contains("events: 50,000 rows x 7 columns") && s.contains("✓ the same result as the tutorial"))
 
     // Edit the proposal in place: replace the table name `users` with `people`.
-    try keys("C-a Right Right Right Right Right M-d people")
-    _ = try waitFor(5, "the edit") { lastPrompt($0) == "learn> load people from sample:shop/users" }
-    try keys("Enter")
-    s = try waitFor(10, "the comparison") { $0.contains("you used people (the tutorial: users)") }
+    try tmux.keys("C-a Right Right Right Right Right M-d people")
+    _ = try tmux.waitFor(5, "the edit") { lastPrompt($0) == "learn> load people from sample:shop/users" }
+    try tmux.keys("Enter")
+    s = try tmux.waitFor(10, "the comparison") { $0.contains("you used people (the tutorial: users)") }
     #expect(s.contains("your result differs from the tutorial's: you used people (the tutorial: users)"))
-    _ = try waitFor(5, "the next proposal") { lastPrompt($0) == "learn> load items from sample:shop/items" }
+    _ = try tmux.waitFor(5, "the next proposal") {
+      lastPrompt($0) == "learn> load items from sample:shop/items"
+    }
 
     // Back to the edited step: the session loses `people`, the tutorial's cell is proposed again.
-    try keys("C-u back Enter")
-    _ = try waitFor(5, "back") { $0.contains("back to step 3; the session is as it was before it") }
-    _ = try waitFor(5, "the proposal again") { lastPrompt($0) == "learn> load users from sample:shop/users" }
-    try keys("Enter")
-    _ = try waitFor(10, "the accepted cell") { lastPrompt($0) == "learn> load items from sample:shop/items" }
+    try tmux.keys("C-u back Enter")
+    _ = try tmux.waitFor(5, "back") { $0.contains("back to step 3; the session is as it was before it") }
+    _ = try tmux.waitFor(5, "the proposal again") {
+      lastPrompt($0) == "learn> load users from sample:shop/users"
+    }
+    try tmux.keys("Enter")
+    _ = try tmux.waitFor(10, "the accepted cell") {
+      lastPrompt($0) == "learn> load items from sample:shop/items"
+    }
 
     // Ctrl-D at the end of the proposed line leaves and saves the place.
-    try keys("C-d")
+    try tmux.keys("C-d")
     #expect(tmux.waitForExit(), "Ctrl-D should end the lesson")
     let progress = try String(contentsOfFile: home.path + "/.recbook/learn/tutorial.json", encoding: .utf8)
     #expect(progress.contains("\"step\" : 3"))
 
     // Run again: the lesson resumes at step 4 with the session rebuilt.
     try start()
-    s = try waitFor(60, "the resumed proposal") {
+    s = try tmux.waitFor(60, "the resumed proposal") {
       lastPrompt($0) == "learn> load items from sample:shop/items"
     }
     #expect(s.contains("welcome back: resuming at step 4 of"))
-    try keys("C-u tables Enter")
-    s = try waitFor(10, "the aside") { $0.contains("users    2,000") }
+    try tmux.keys("C-u tables Enter")
+    s = try tmux.waitFor(10, "the aside") { $0.contains("users    2,000") }
     #expect(s.contains("events  50,000") && !s.contains("people"), "the session is the one the learner left")
-    _ = try waitFor(5, "the step still waiting") {
+    _ = try tmux.waitFor(5, "the step still waiting") {
       lastPrompt($0) == "learn> load items from sample:shop/items"
     }
-    try keys("C-u quit Enter")
+    try tmux.keys("C-u quit Enter")
     #expect(tmux.waitForExit(), "quit should end the lesson")
   }
 

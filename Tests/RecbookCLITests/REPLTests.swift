@@ -7,13 +7,6 @@ import Testing
   let tmux = Tmux(session: "recbook-test-\(getpid())")
   let home = TestPaths.temporaryDirectory()
 
-  func keys(_ k: String) throws { try tmux.keys(k) }
-  func screen() throws -> String { try tmux.screen() }
-  @discardableResult
-  func waitFor(_ seconds: Double = 20, _ what: String, _ condition: (String) -> Bool) throws -> String {
-    try tmux.waitFor(seconds, what, condition)
-  }
-
   /// Lines of the screen that hold a prompt.
   func prompts(_ s: String) -> Int { s.split(separator: "\n").filter { $0.hasPrefix("recbook>") }.count }
 
@@ -29,46 +22,46 @@ import Testing
     try tmux.start("env \(env) \(CLI.binary)")
     defer { tmux.kill() }
 
-    _ = try waitFor(10, "the first prompt") { $0.contains("recbook>") }
+    _ = try tmux.waitFor(10, "the first prompt") { $0.contains("recbook>") }
 
     // A cell, typed.
-    try keys("'load events from sample:shop' Enter")
-    _ = try waitFor(30, "the load") { $0.contains("events: 50,000 rows x 7 columns") }
+    try tmux.keys("'load events from sample:shop' Enter")
+    _ = try tmux.waitFor(30, "the load") { $0.contains("events: 50,000 rows x 7 columns") }
 
     // Tab completes a verb, an option and a column.
-    try keys("'sh' Tab")
-    _ = try waitFor(5, "verb completion") { $0.contains("recbook> show") }
-    try keys("'events rows=2 col' Tab")
-    _ = try waitFor(5, "option completion") { $0.contains("show events rows=2 columns=") }
-    try keys("'ev' Tab")
-    _ = try waitFor(5, "column completion") { $0.contains("columns=event") }
-    try keys("Enter")
-    _ = try waitFor(5, "the table") {
+    try tmux.keys("'sh' Tab")
+    _ = try tmux.waitFor(5, "verb completion") { $0.contains("recbook> show") }
+    try tmux.keys("'events rows=2 col' Tab")
+    _ = try tmux.waitFor(5, "option completion") { $0.contains("show events rows=2 columns=") }
+    try tmux.keys("'ev' Tab")
+    _ = try tmux.waitFor(5, "column completion") { $0.contains("columns=event") }
+    try tmux.keys("Enter")
+    _ = try tmux.waitFor(5, "the table") {
       $0.contains("2 of 50,000 rows") && $0.contains("purchase") || $0.contains("view")
     }
 
     // Up recalls the previous line.
-    try keys("Up")
-    _ = try waitFor(5, "history recall") { s in
+    try tmux.keys("Up")
+    _ = try tmux.waitFor(5, "history recall") { s in
       s.split(separator: "\n").last { $0.hasPrefix("recbook>") }?.contains("show events rows=2 columns=event")
         == true
     }
-    try keys("C-u")
+    try tmux.keys("C-u")
 
     // Ctrl-C at the prompt discards the line.
-    try keys("'dedupe events' C-c")
-    _ = try waitFor(5, "discarded line") { $0.contains("^C") }
-    let before = prompts(try screen())
+    try tmux.keys("'dedupe events' C-c")
+    _ = try tmux.waitFor(5, "discarded line") { $0.contains("^C") }
+    let before = prompts(try tmux.screen())
 
     // Ctrl-C during a long cell stops it; the session is unchanged.
-    try keys("'load big from \(csv)' Enter")
+    try tmux.keys("'load big from \(csv)' Enter")
     usleep(150_000)
-    try keys("C-c")
-    _ = try waitFor(20, "the interrupted load") {
+    try tmux.keys("C-c")
+    _ = try tmux.waitFor(20, "the interrupted load") {
       prompts($0) > before && ($0.contains("cancelled") || $0.contains("interrupted"))
     }
-    try keys("'tables' Enter")
-    let s = try waitFor(10, "tables") { $0.contains("table ") && $0.contains("events") }
+    try tmux.keys("'tables' Enter")
+    let s = try tmux.waitFor(10, "tables") { $0.contains("table ") && $0.contains("events") }
     #expect(s.contains("interrupted"), "the load should have been interrupted")
     #expect(
       !s.split(separator: "\n").contains { $0.hasPrefix("big ") },
@@ -76,7 +69,7 @@ import Testing
     #expect(!s.contains("removed"), "the discarded dedupe line must not have run")
 
     // Ctrl-D exits; the history was saved.
-    try keys("C-d")
+    try tmux.keys("C-d")
     #expect(tmux.waitForExit(), "Ctrl-D should end the REPL")
     let history = try String(contentsOfFile: home.path + "/hist", encoding: .utf8)
     #expect(history.contains("load events from sample:shop"))
