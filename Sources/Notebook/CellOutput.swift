@@ -1,4 +1,5 @@
 import RecData
+import RecTerm
 
 /// One line of a cell's output as recorded in a notebook.
 public struct OutputLine: Sendable, Equatable {
@@ -26,14 +27,23 @@ public struct CellOutput: Sendable {
     case warning(String)
     case volatile(String)
     case table(TableBlock)
-    /// Pre-rendered lines (a plot, help text).
+    /// Pre-rendered lines (help text).
     case lines([String])
+    /// A picture drawn at the style the output is rendered in (a plot): plain and at the
+    /// session's width for the recorded history, in colour and at the display width for
+    /// the screen. Returns lines separated by newlines.
+    case drawing(@Sendable (RenderStyle) -> String)
   }
   public var blocks: [Block] = []
   /// Set by a cell that handled Ctrl-C itself and left the session in a state worth keeping
   /// (`fit` keeps the weights of the last completed epoch); otherwise an interrupted cell's
   /// work is thrown away.
   public var keepsInterruptedWork = false
+  /// Whether the cell goes into the session's history (and takes a cell ordinal, the
+  /// stream its random draws come from). `undo` and `run` say no: after `undo` the history
+  /// holds exactly the cells still in effect, and `run` records the notebook's cells
+  /// instead of itself, so a saved session replays as it was.
+  public var recordsCell = true
   public init(_ blocks: [Block] = []) { self.blocks = blocks }
 
   public static func text(_ s: String) -> CellOutput { CellOutput([.text(s)]) }
@@ -57,9 +67,20 @@ public struct TableBlock: Sendable {
 /// How a cell runs: the width and style to render at, where progress goes,
 /// and the flag that Ctrl-C sets.
 public struct CellContext: Sendable {
+  /// The width and glyphs outputs are recorded in: the session's history (what `save
+  /// notebook` and the autosave write) is rendered at them, plain, and commands see them.
+  /// The REPL keeps the notebook style (80 columns, Unicode) so a saved session replays
+  /// with `--check` whatever the terminal.
   public var width: Int = 80
   public var unicode: Bool = true
+  /// Colour for the screen when `display` is `nil`. Commands always see `false` (the
+  /// runner clears it), so colour never reaches the recorded history.
   public var color: Bool = false
+  /// The style of the lines printed on the screen, when it differs from the recorded one
+  /// (the terminal's width, ASCII, colour); `nil`: `width`, `unicode` and `color`. The
+  /// runner renders a cell's output again in it; `run` prints a notebook's outputs
+  /// indented, two columns narrower.
+  public var display: RenderStyle? = nil
   /// Set by the REPL's signal handler; long work polls it and throws `cancelled`.
   public var isCancelled: @Sendable () -> Bool = { false }
   /// Reports progress of long work; the executable draws it (on a TTY only).

@@ -1,7 +1,9 @@
 import Foundation
+import RecModels
 
 /// Tab completion for the prompt, driven by the command table: verbs, the
-/// options of the verb being typed, table names, `table.column` names, file
+/// options of the verb being typed, table names, `table.column` names, model
+/// names where a verb takes a model, split names where it takes a split, file
 /// paths after `from`/`to`, and `help` topics.
 ///
 /// Pure: it reads the line and the session and returns candidates, so it is
@@ -63,15 +65,28 @@ public struct Completer: Sendable {
       return paths(word) + (verb.name == "load" ? LoadCommands.samples : [])
     }
     var out = verb.options(forWords: words).map { $0.name + "=" }
-    let tables = session.tableOrder
-    if word.contains(".") {
-      let t = String(word[..<(word.firstIndex(of: ".") ?? word.endIndex)])
-      if let entry = session.tables[t] { out += entry.table.columnNames.map { "\(t).\($0)" } }
-    } else {
-      out += tables
-      // A verb that takes TABLE.COLUMN: offer `table.` so the next Tab lists its columns.
-      if verb.params.contains(where: { $0.kind == .column || $0.kind == .newColumn }) {
-        out += tables.map { $0 + "." }
+    let kinds = verb.params.map(\.kind)
+    let takesModels = kinds.contains(.model) || kinds.contains(.models)
+    // `compare a,b,c`: the last name of the list completes.
+    if kinds.contains(.models), let comma = word.lastIndex(of: ",") {
+      let head = String(word[...comma])
+      return session.modelOrder.map { head + $0 }
+    }
+    if takesModels { out += session.modelOrder }
+    if kinds.contains(.split) { out += session.splits.keys.sorted() }
+    // Tables where the verb takes one; not for the verbs about models and splits only.
+    let takesTables = kinds.contains { [.table, .newTable, .column, .newColumn].contains($0) }
+    if takesTables || !(takesModels || kinds.contains(.split)) {
+      let tables = session.tableOrder
+      if word.contains(".") {
+        let t = String(word[..<(word.firstIndex(of: ".") ?? word.endIndex)])
+        if let entry = session.tables[t] { out += entry.table.columnNames.map { "\(t).\($0)" } }
+      } else {
+        out += tables
+        // A verb that takes TABLE.COLUMN: offer `table.` so the next Tab lists its columns.
+        if verb.params.contains(where: { $0.kind == .column || $0.kind == .newColumn }) {
+          out += tables.map { $0 + "." }
+        }
       }
     }
     // Keywords the verb expects next (`from`, `where`, `with`, `on`, `to`).
@@ -82,8 +97,19 @@ public struct Completer: Sendable {
   private func complete(value: String, option: String, verb: Command?, words: [String], session: Session)
     -> [String]
   {
-    guard let spec = verb?.options(forWords: words).first(where: { $0.name == option }) else { return [] }
+    guard let verb, let spec = verb.options(forWords: words).first(where: { $0.name == option }) else {
+      return []
+    }
     var values: [String]
+    if let names = names(forOption: option, of: verb, words: words, session: session) {
+      // `init=gmf1,ml` completes the last element of the list.
+      if let comma = value.lastIndex(of: ",") {
+        let head = String(value[...comma])
+        let tail = String(value[value.index(after: comma)...])
+        return names.filter { $0.hasPrefix(tail) }.map { head + $0 }.sorted()
+      }
+      return names.filter { $0.hasPrefix(value) }.sorted()
+    }
     switch spec.type {
     case .choice(let c): values = c
     case .bool: values = ["true", "false"]
@@ -103,6 +129,26 @@ public struct Completer: Sendable {
     default: values = []
     }
     return values.filter { $0.hasPrefix(value) }.sorted()
+  }
+
+  /// Options whose value names a split of the session (their declared type is a plain string).
+  static let splitOptions: Set<String> = ["save model metrics-on"]
+
+  /// The session's names an option's value is one (or a list) of: models for a model type's
+  /// `.models` option (`init=`) and `fallback=` (also `pop`, `random`), tables for its `.table`
+  /// options (`items=`), splits for the options in `splitOptions`; `nil` for any other option.
+  private func names(forOption option: String, of verb: Command, words: [String], session: Session)
+    -> [String]?
+  {
+    if Self.splitOptions.contains(verb.name + " " + option) { return session.splits.keys.sorted() }
+    guard verb.name == "model" else { return nil }
+    if option == ModelCommands.fallbackOption.name { return ["pop", "random"] + session.modelOrder }
+    let type = ModelCommands.typeWord(words).flatMap(ModelCatalog.named)
+    switch type?.options.first(where: { $0.name == option })?.kind {
+    case .models?: return session.modelOrder
+    case .table?: return session.tableOrder
+    default: return nil
+    }
   }
 
   /// Files and folders that complete `partial` (folders end in `/`).

@@ -366,7 +366,7 @@ enum ModelCommands {
   static let plotLoss = Command(
     name: "plot loss", group: .evaluate, summary: "Training loss (and validation metric) by epoch",
     params: [Param("MODEL", .model)], options: [], examples: ["plot loss mf"], mutates: false,
-    run: { s, a, ctx throws(NotebookError) in
+    run: { s, a, _ throws(NotebookError) in
       let name = a.text("MODEL") ?? ""
       let m = try EvalCommands.fitted(s, name, a.span("MODEL"))
       guard let r = m.report, !r.epochs.isEmpty else {
@@ -374,21 +374,20 @@ enum ModelCommands {
           .runtime, "model '\(name)' (\(m.type)) trains in one pass: it has no loss curve",
           span: a.span("MODEL"))
       }
-      let style = PlotCommands.style(ctx)
-      var lines: [String] = []
       let loss = r.epochs.map { (Double($0.epoch), $0.loss) }
-      lines += Plot.line(
-        series: [(name: "train loss", points: loss)], title: "\(name): training loss by epoch",
-        xLabel: "epoch", yLabel: "loss", style: style
-      ).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
       let val = r.epochs.compactMap { e in e.validation.map { (Double(e.epoch), $0) } }
-      if !val.isEmpty {
-        lines.append("")
-        lines += Plot.line(
-          series: [(name: "validation", points: val)], title: "\(name): validation metric by epoch",
-          xLabel: "epoch", yLabel: "metric", style: style
-        ).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      return PlotCommands.drawing { style in
+        var text = Plot.line(
+          series: [(name: "train loss", points: loss)], title: "\(name): training loss by epoch",
+          xLabel: "epoch", yLabel: "loss", style: style)
+        if !val.isEmpty {
+          text +=
+            "\n\n"
+            + Plot.line(
+              series: [(name: "validation", points: val)], title: "\(name): validation metric by epoch",
+              xLabel: "epoch", yLabel: "metric", style: style)
+        }
+        return text
       }
-      return CellOutput([.lines(lines)])
     })
 }

@@ -2,7 +2,7 @@ import Foundation
 import RecTerm
 
 /// Renders a ``CellOutput`` to output lines at a width, through RecTerm.
-public struct OutputRenderer: Sendable {
+public struct OutputRenderer: Sendable, Equatable {
   public var width: Int
   public var unicode: Bool
   public var color: Bool
@@ -49,6 +49,10 @@ public struct OutputRenderer: Sendable {
         lines.append(OutputLine(.volatile, s))
       case .lines(let ls):
         lines += ls.map { OutputLine(.stable, $0) }
+      case .drawing(let draw):
+        lines += draw(style).split(separator: "\n", omittingEmptySubsequences: false).map {
+          OutputLine(.stable, String($0))
+        }
       case .table(let t):
         let columns = zip(t.headers, t.numeric).map { h, n in
           TextTable.Column(h, alignment: n ? .right : .left)

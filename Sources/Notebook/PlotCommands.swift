@@ -7,12 +7,10 @@ import RecTerm
 enum PlotCommands {
   static let all: [Command] = [histogram, bar, line, scatter, heatmap]
 
-  static func style(_ ctx: CellContext) -> RenderStyle {
-    RenderStyle(width: max(ctx.width, 1), unicode: ctx.unicode, color: ctx.color)
-  }
-
-  static func lines(_ text: String) -> CellOutput {
-    CellOutput([.lines(text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init))])
+  /// A plot, drawn when the output is rendered: plain at the session's width for the
+  /// recorded history, and again in colour at the screen's width when they differ.
+  static func drawing(_ draw: @escaping @Sendable (RenderStyle) -> String) -> CellOutput {
+    CellOutput([.drawing(draw)])
   }
 
   /// A column of `table` (the parser has checked that it exists).
@@ -35,12 +33,12 @@ enum PlotCommands {
     params: [Param("TABLE.COLUMN", .column)],
     options: [Option("bins", .int(min: 1, max: 200), default: "20", "number of bins")],
     examples: ["plot hist events.rating bins=5", "plot hist items.price bins=30"], mutates: false,
-    run: { s, a, ctx throws(NotebookError) in
+    run: { s, a, _ throws(NotebookError) in
       guard let (t, c) = a.column("TABLE.COLUMN") else { return CellOutput() }
       let col = try col(s.entry(t).table, c)
       let values = try numbers(col, c, a.span("TABLE.COLUMN"))
-      return lines(
-        Plot.histogram(values: values, bins: a.int("bins") ?? 20, title: "\(t).\(c)", style: style(ctx)))
+      let bins = a.int("bins") ?? 20
+      return drawing { Plot.histogram(values: values, bins: bins, title: "\(t).\(c)", style: $0) }
     })
 
   static let bar = Command(
@@ -48,7 +46,7 @@ enum PlotCommands {
     params: [Param("TABLE.COLUMN", .column)],
     options: [Option("top", .int(min: 1, max: 100), default: "10", "how many values")],
     examples: ["plot bar events.event", "plot bar items.category top=5"], mutates: false,
-    run: { s, a, ctx throws(NotebookError) in
+    run: { s, a, _ throws(NotebookError) in
       guard let (t, c) = a.column("TABLE.COLUMN") else { return CellOutput() }
       let col = try col(s.entry(t).table, c)
       let top = a.int("top") ?? 10
@@ -56,10 +54,12 @@ enum PlotCommands {
       let shown = counts.prefix(top)
       var title = "\(t).\(c): count"
       if counts.count > top { title += " (top \(top) of \(Fmt.int(counts.count)) values)" }
-      return lines(
+      let labels = shown.map { Fmt.cell($0.value) }
+      let values = shown.map { Double($0.count) }
+      return drawing { [title] style in
         Plot.bar(
-          labels: shown.map { Fmt.cell($0.value) }, values: shown.map { Double($0.count) }, title: title,
-          style: style(ctx), format: { NumberFormat.integer($0) }))
+          labels: labels, values: values, title: title, style: style, format: { NumberFormat.integer($0) })
+      }
     })
 
   static let line = Command(
@@ -76,7 +76,7 @@ enum PlotCommands {
       Option("by", .column, "draw one line per value of this column"),
     ],
     examples: ["plot line events.hour", "plot line events.hour y=rating agg=mean by=device"], mutates: false,
-    run: { s, a, ctx throws(NotebookError) in
+    run: { s, a, _ throws(NotebookError) in
       guard let (t, xName) = a.column("TABLE.X") else { return CellOutput() }
       let table = try s.entry(t).table
       let xs = try numbers(try col(table, xName), xName, a.span("TABLE.X"))
@@ -114,10 +114,10 @@ enum PlotCommands {
         series.append((name: name, points: points))
       }
       let yLabel = ys == nil ? "rows" : "\(agg)(\(a.text("y") ?? ""))"
-      return lines(
+      return drawing { [series] style in
         Plot.line(
-          series: series, title: "\(t): \(yLabel) by \(xName)", xLabel: xName, yLabel: yLabel,
-          style: style(ctx)))
+          series: series, title: "\(t): \(yLabel) by \(xName)", xLabel: xName, yLabel: yLabel, style: style)
+      }
     })
 
   static let scatter = Command(
@@ -125,7 +125,7 @@ enum PlotCommands {
     params: [Param("TABLE.X", .column), Param("TABLE.Y", .column)],
     options: [],
     examples: ["plot scatter items.price items.log_price"], mutates: false,
-    run: { s, a, ctx throws(NotebookError) in
+    run: { s, a, _ throws(NotebookError) in
       guard let (t, xName) = a.column("TABLE.X"), let (t2, yName) = a.column("TABLE.Y") else {
         return CellOutput()
       }
@@ -144,9 +144,10 @@ enum PlotCommands {
           py.append(y)
         }
       }
-      return lines(
+      return drawing { [px, py] style in
         Plot.scatter(
-          x: px, y: py, title: "\(t): \(yName) vs \(xName)", xLabel: xName, yLabel: yName, style: style(ctx)))
+          x: px, y: py, title: "\(t): \(yName) vs \(xName)", xLabel: xName, yLabel: yName, style: style)
+      }
     })
 
   static let heatmap = Command(
@@ -159,7 +160,7 @@ enum PlotCommands {
         "agg", .choice(["count", "sum", "mean"]), default: "count, or mean with value=", "the aggregate"),
     ],
     examples: ["plot heatmap events.weekday events.hour"], mutates: false,
-    run: { s, a, ctx throws(NotebookError) in
+    run: { s, a, _ throws(NotebookError) in
       guard let (t, rName) = a.column("TABLE.ROW"), let (t2, cName) = a.column("TABLE.COLUMN") else {
         return CellOutput()
       }
@@ -208,10 +209,13 @@ enum PlotCommands {
         }
       }
       let what = vs == nil ? "rows" : "\(agg)(\(a.text("value") ?? ""))"
-      return lines(
+      let rowLabels = rowKeys.map(Fmt.cell)
+      let columnLabels = colKeys.map(Fmt.cell)
+      return drawing { style in
         Plot.heatmap(
-          rows: rowKeys.map(Fmt.cell), columns: colKeys.map(Fmt.cell), values: values,
-          title: "\(t): \(what) by \(rName) x \(cName)", style: style(ctx)))
+          rows: rowLabels, columns: columnLabels, values: values,
+          title: "\(t): \(what) by \(rName) x \(cName)", style: style)
+      }
     })
 }
 

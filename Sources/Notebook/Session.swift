@@ -13,6 +13,31 @@ public struct TableEntry: Sendable {
     self.table = table
     self.lineage = lineage
   }
+
+  /// Ends a lineage step whose values came from statistics over every row.
+  static let allRowsMark = "(from all rows)"
+
+  /// The columns made from statistics over every row (`user_activity`, `rating (minmax)`): a
+  /// feature that reads other rows, a normalization other than log1p. Made before a split,
+  /// they let the test rows shape training.
+  public var columnsFromAllRows: [String] {
+    lineage.compactMap { step in
+      if step.hasPrefix("feature "), step.hasSuffix(Self.allRowsMark) {
+        return String(step.dropFirst("feature ".count).dropLast(Self.allRowsMark.count + 1))
+      }
+      let words = step.split(separator: " ")
+      if words.count == 3, words[0] == "normalize", words[2] != "log1p" { return "\(words[1]) (\(words[2]))" }
+      return nil
+    }
+  }
+
+  /// The steps that removed rows (`dedupe`, `filter ...`, `kcore 5/5`): the filters a protocol
+  /// card names.
+  public var filterSteps: [String] {
+    lineage.filter { step in
+      ["dedupe", "dropna", "filter", "kcore", "clip"].contains { step == $0 || step.hasPrefix($0 + " ") }
+    }
+  }
 }
 
 /// One cell as it ran: its text and its rendered output, for `save notebook`.
@@ -100,6 +125,9 @@ public struct UndoPoint: Sendable {
   public var modelOrder: [String]
   public var seed: UInt64
   public var historyCount: Int
+  /// The session's cell ordinal then, so the cells after `undo` draw the random streams a
+  /// replay of the saved notebook (which has neither the undone cell nor `undo`) draws.
+  public var cellCount: Int
   /// The cell that changed it, for the message.
   public var cell: String
 }

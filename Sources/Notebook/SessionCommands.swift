@@ -61,6 +61,12 @@ enum SessionCommands {
 
   static let undo = Command(
     name: "undo", group: .session, summary: "Undo the last cell that changed the session",
+    details: """
+      The session returns to how it was before that cell. The cell, the cells run
+      after it and `undo` itself leave the session's history, so `save notebook`
+      and the autosave hold only the cells still in effect. After `run FILE`, one
+      `undo` undoes the whole run.
+      """,
     params: [], options: [], examples: ["undo"], mutates: false,
     run: { s, _, _ throws(NotebookError) in
       guard let point = s.undoStack.popLast() else {
@@ -73,7 +79,10 @@ enum SessionCommands {
       s.modelOrder = point.modelOrder
       s.seed = point.seed
       s.history.removeLast(max(0, s.history.count - point.historyCount))
-      return .text("undid: \(point.cell)")
+      s.cellCount = point.cellCount
+      var out = CellOutput.text("undid: \(point.cell)")
+      out.recordsCell = false
+      return out
     })
 
   static let history = Command(
@@ -99,7 +108,9 @@ enum SessionCommands {
     details: """
       Each cell runs as if typed here, and its output is printed. The first cell
       that fails stops the run, and the session stays as it was before `run`
-      (cells recorded as expected errors, #!, are passed over).
+      (cells recorded as expected errors, #!, are passed over). The session's
+      history records the notebook's cells, not `run` itself, so a notebook saved
+      afterwards holds them once; one `undo` undoes the whole run.
       """,
     params: [Param("PATH", .path)], options: [], examples: ["run notebooks/quickstart.recbook"],
     run: { s, a, ctx throws(NotebookError) in
@@ -109,11 +120,19 @@ enum SessionCommands {
       else {
         throw NotebookError(.io, "cannot read notebook '\(path)'", span: a.span("PATH"))
       }
-      // Nested outputs are indented two columns, so they render two columns narrower.
+      // The cells are recorded in the session's style; printed, their outputs are indented
+      // two columns, so they are shown two columns narrower (and plain: `run`'s lines are
+      // drawn here, and commands never colour).
       var inner = ctx
-      inner.width = max(20, ctx.width - 2)
+      let screen = ctx.display ?? RenderStyle(width: ctx.width, unicode: ctx.unicode)
+      inner.display = RenderStyle(width: max(20, screen.width - 2), unicode: screen.unicode, color: false)
       var runner = Runner(context: inner)
+      // The runner pushed one undo point before this cell. The notebook's cells start with no
+      // undo points (an `undo` in the file undoes only the file's cells, as on replay), and
+      // theirs are dropped afterwards, so that `undo` undoes the whole run at once.
+      let undoStack = s.undoStack
       runner.session = s
+      runner.session.undoStack = []
       var out = CellOutput()
       var ran = 0
       for cell in NotebookFile(text: text).cells {
@@ -130,7 +149,9 @@ enum SessionCommands {
         }
       }
       s = runner.session
+      s.undoStack = undoStack
       out.append(.text("ran \(Fmt.count(ran, "cell")) from \(path)"))
+      out.recordsCell = false
       return out
     })
 

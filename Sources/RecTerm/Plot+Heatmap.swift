@@ -12,7 +12,8 @@ extension Plot {
   ///
   /// A value maps to shade `round((v - min) / (max - min) × (levels - 1))`, five levels
   /// in Unicode (` ░▒▓█`) and ten in ASCII (` .:-=+*#%@`); all-equal values take
-  /// the middle shade. Missing, NaN and infinite values show `·` (ASCII `?`) and are
+  /// the middle shade; the scale's ends are written compactly (`990B`, `10T`) once a value
+  /// reaches ten million. Missing, NaN and infinite values show `·` (ASCII `?`) and are
   /// counted in the legend. Column labels sit above the cells when they fit, otherwise
   /// they are written vertically; columns that do not fit the width are left out
   /// with a note.
@@ -91,7 +92,11 @@ extension Plot {
       body.append(line)
     }
     let (open, close) = style.unicode ? ("▕", "▏") : ("[", "]")
-    var scale = "\(NumberFormat.general(lo)) \(open)\(String(shades))\(close) \(NumberFormat.general(hi))"
+    // Like the bar chart's labels: compact (`990B`, `10T`) once a value reaches ten million,
+    // so the scale's ends stay short enough to read on a narrow terminal.
+    let large = max(lo.magnitude, hi.magnitude) >= 1e7
+    let label = { (v: Double) in large ? NumberFormat.compact(v) : NumberFormat.general(v) }
+    var scale = "\(label(lo)) \(open)\(String(shades))\(close) \(label(hi))"
     if missing + nonFinite > 0 {
       scale += "   \(missingMark) missing (\(NumberFormat.integer(missing + nonFinite)))"
     }

@@ -23,11 +23,26 @@ extension Plot {
   public static func histogram(
     values: [Double?], bins: Int, title: String? = nil, style: RenderStyle = RenderStyle()
   ) -> String {
-    let finite = values.compactMap { $0 }.filter(\.isFinite)
-    let missing = values.count - values.compactMap({ $0 }).count
+    // One pass for the finite values, their range and the missing count: a column of
+    // millions of rows is plotted as it is.
+    var finite: [Double] = []
+    finite.reserveCapacity(values.count)
+    var missing = 0
+    var minValue = Double.infinity
+    var maxValue = -Double.infinity
+    for v in values {
+      guard let v else {
+        missing += 1
+        continue
+      }
+      guard v.isFinite else { continue }
+      finite.append(v)
+      if v < minValue { minValue = v }
+      if v > maxValue { maxValue = v }
+    }
     let nonFinite = values.count - missing - finite.count
     var notes = skippedNotes(missing: missing, nonFinite: nonFinite, noun: "value")
-    guard let minValue = finite.min(), let maxValue = finite.max() else {
+    guard !finite.isEmpty else {
       return assemble(title: title, body: ["(no data)"], notes: notes, style: style)
     }
     var lo = minValue

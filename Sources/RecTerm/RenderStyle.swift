@@ -73,3 +73,16 @@ public enum ANSIColor: Int, Sendable, CaseIterable {
   /// Colours for plot series in order; red is kept for errors.
   static let series: [ANSIColor] = [.blue, .yellow, .green, .magenta, .cyan, .red]
 }
+
+extension RenderStyle {
+  /// Whether output may be coloured: only on a terminal, never when `NO_COLOR` is set to a
+  /// non-empty value (no-color.org: set and empty does not turn colour off), and never with
+  /// `TERM=dumb`.
+  ///
+  /// Pure: the executable passes in whether the stream is a terminal and its environment.
+  public static func colorAllowed(isTerminal: Bool, environment: [String: String]) -> Bool {
+    guard isTerminal else { return false }
+    if let noColor = environment["NO_COLOR"], !noColor.isEmpty { return false }
+    return environment["TERM"] != "dumb"
+  }
+}

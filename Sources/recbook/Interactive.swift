@@ -19,11 +19,7 @@ struct Interactive: ParsableCommand {
 
   /// Plain line reading with no prompt echo: outputs to stdout, errors to stderr, exit 1 if a cell failed.
   func runPiped() throws {
-    var context = CellContext()
-    context.width = Terminal.width
-    context.unicode = Terminal.unicode
-    context.color = Terminal.useColor
-    var runner = Runner(context: context)
+    var runner = Runner(context: Self.context())
     var failures = 0
     var pending: [String] = []
     var firstLine = 1
@@ -50,6 +46,15 @@ struct Interactive: ParsableCommand {
     }
     if failures > 0 { throw ExitCode(1) }
   }
+
+  /// Cells record their outputs in the notebook style (the default context: 80 columns,
+  /// Unicode, plain), so a saved session replays with `--check` on any terminal; the screen
+  /// gets them again at the terminal's width, glyphs and colour.
+  static func context() -> CellContext {
+    var context = CellContext()
+    context.display = RenderStyle(width: Terminal.width, unicode: Terminal.unicode, color: Terminal.useColor)
+    return context
+  }
 }
 
 /// The interactive prompt: readline editing, history, completion, Ctrl-C that
@@ -66,13 +71,8 @@ struct REPL {
     let editor = LineEditor(historyPath: historyPath)
     if Terminal.useColor { LineEditor.useColor() }
     LineEditor.shared = editor
-    var context = CellContext()
-    context.width = Terminal.width
-    context.unicode = Terminal.unicode
-    context.color = Terminal.useColor
-    let display = ProgressDisplay(
-      style: RenderStyle(width: Terminal.width, unicode: Terminal.unicode, color: false))
-    var runner = Runner(context: context)
+    let display = ProgressDisplay(unicode: Terminal.unicode)
+    var runner = Runner(context: Interactive.context())
     try? FileManager.default.createDirectory(
       atPath: (autosavePath as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
     Terminal.writeOut(
@@ -80,7 +80,6 @@ struct REPL {
     var pending: [String] = []
     var cellNumber = 0
     while true {
-      runner.context.width = Terminal.width
       let prompt = pending.isEmpty ? LineEditor.primaryPrompt : LineEditor.continuationPrompt
       guard let line = editor.readLine(prompt: prompt) else {
         Terminal.writeOut("\n")
@@ -96,6 +95,8 @@ struct REPL {
       let text = lines.joined(separator: " ").trimmingCharacters(in: .whitespaces)
       if text == "quit" || text == "exit" { break }
       cellNumber += 1
+      // Measured now, after the line is read: the terminal may have been resized at the prompt.
+      runner.context.display?.width = Terminal.width
       let result = CellWorker.runAtPrompt(runner, CellSource(lines: lines), display: display)
       guard let (after, outcome) = result else {
         Terminal.writeErr(

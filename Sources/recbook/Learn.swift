@@ -79,8 +79,7 @@ struct Tutor {
   let progressPath: String
 
   func run(interactive: Bool) {
-    let display = ProgressDisplay(
-      style: RenderStyle(width: Terminal.width, unicode: Terminal.unicode, color: false))
+    let display = ProgressDisplay(unicode: Terminal.unicode)
     var editor: LineEditor?
     if interactive {
       Interrupt.install()
@@ -116,7 +115,7 @@ struct Tutor {
       let opening: [Lesson.Line]
       (lesson, opening) = Lesson.resume(plan: plan, progress: saved, execute: execute) { done, total in
         // At a terminal, a counter in place while the cells run again (the longest take seconds).
-        if interactive {
+        if interactive && Terminal.stderrIsTTY {
           Terminal.writeErr("\r\u{1B}[K  \(done) of \(total)" + (done == total ? "\r\u{1B}[K" : ""))
         }
       }

@@ -24,6 +24,15 @@ struct PlotGoldenTests {
     (name: "train", points: trainPoints), (name: "test", points: testPoints),
   ]
 
+  /// 1,150,007 values in four bins: a count in the millions (the axis labels turn to `M`)
+  /// next to a bin of seven, which must still show.
+  static let hugeCounts: [Double?] =
+    Array(repeating: 1, count: 1_000_000) + Array(repeating: 2, count: 120_000)
+    + Array(repeating: 3, count: 30_000) + Array(repeating: 4, count: 7)
+
+  /// A long series for the sparkline at terminal widths: a slow wave with a rising trend.
+  static let longSeries: [Double?] = (0..<300).map { i in Double(i) / 30 + 3 * sinApprox(Double(i) / 20) }
+
   static let cases: [(String, Render)] = [
     // Histograms
     (
@@ -59,6 +68,10 @@ struct PlotGoldenTests {
         Plot.histogram(
           values: gaussian(300, mean: 5e11, sd: 2e11, seed: 5), bins: 8, title: "revenue", style: $0)
       }
+    ),
+    (
+      "histogram-huge-counts",
+      { Plot.histogram(values: hugeCounts, bins: 4, title: "events per bucket", style: $0) }
     ),
     (
       "histogram-many-bins",
@@ -101,6 +114,12 @@ struct PlotGoldenTests {
     ("bar-empty", { Plot.bar(labels: [], values: [], title: "nothing", style: $0) }),
     ("bar-one", { Plot.bar(labels: ["only"], values: [42], title: nil, style: $0) }),
     ("bar-zeros", { Plot.bar(labels: ["x", "y"], values: [0, 0], title: "all zero", style: $0) }),
+    (
+      "bar-all-equal",
+      {
+        Plot.bar(labels: ["north", "south", "east"], values: [12, 12, 12], title: "all equal", style: $0)
+      }
+    ),
     (
       "bar-wide-labels",
       {
@@ -165,6 +184,33 @@ struct PlotGoldenTests {
       }
     ),
     ("scatter-one", { Plot.scatter(x: [1], y: [1], title: "one point", style: $0) }),
+    (
+      "scatter-all-equal",
+      {
+        Plot.scatter(
+          x: Array(repeating: 5, count: 20), y: Array(repeating: 3, count: 20), title: "all equal",
+          xLabel: "x", yLabel: "y", style: $0)
+      }
+    ),
+    (
+      "scatter-missing-nan",
+      {
+        Plot.scatter(
+          x: [1, 2, .nan, 4, 5, .infinity, 7, 8], y: [2, 4, 6, .nan, 10, 12, -.infinity, 16],
+          title: "with gaps",
+          style: $0)
+      }
+    ),
+    (
+      "scatter-huge",
+      {
+        let x = gaussian(200, mean: 3e12, sd: 1e12, seed: 21)
+        let noise = gaussian(200, mean: 0, sd: 4e11, seed: 22)
+        return Plot.scatter(
+          x: x, y: zip(x, noise).map { 0.5 * $0 + $1 }, title: "revenue vs spend", xLabel: "spend",
+          yLabel: "revenue", style: $0)
+      }
+    ),
     ("scatter-empty", { Plot.scatter(x: [], y: [], title: "empty", style: $0) }),
     // Heatmaps
     (
@@ -194,6 +240,28 @@ struct PlotGoldenTests {
       }
     ),
     ("heatmap-empty", { Plot.heatmap(rows: [], columns: [], values: [], title: "empty", style: $0) }),
+    (
+      "heatmap-one-cell",
+      { Plot.heatmap(rows: ["r"], columns: ["c"], values: [[7]], title: "one cell", style: $0) }
+    ),
+    (
+      "heatmap-negative",
+      {
+        let names = ["price", "rating", "age", "clicks"]
+        let values: [[Double?]] = [
+          [1, -0.4, 0.1, -0.8], [-0.4, 1, 0.3, 0.5], [0.1, 0.3, 1, -0.2], [-0.8, 0.5, -0.2, 1],
+        ]
+        return Plot.heatmap(rows: names, columns: names, values: values, title: "correlation", style: $0)
+      }
+    ),
+    (
+      "heatmap-huge",
+      {
+        Plot.heatmap(
+          rows: ["2024", "2025"], columns: ["Q1", "Q2", "Q3", "Q4"],
+          values: [[1.2e12, 3.4e12, 9.9e11, 5e12], [2e12, 7.5e12, 4e12, 1e13]], title: "revenue", style: $0)
+      }
+    ),
     (
       "heatmap-nan-ragged",
       {
@@ -226,6 +294,23 @@ struct PlotGoldenTests {
       text += " width 4: [\(Plot.sparkline(values, width: 4))]\n"
     }
     Golden.check("plot-sparkline", text)
+  }
+
+  /// Sparklines fitted to terminal widths 40, 80 and 120 (each line exactly that wide), in
+  /// Unicode and ASCII; a series shorter than the width keeps one bar per value.
+  @Test func sparklinesAtTerminalWidths() {
+    var text = ""
+    for width in [40, 80, 120] {
+      for unicode in [true, false] {
+        let line = Plot.sparkline(Self.longSeries, width: width, unicode: unicode)
+        #expect(line.count == width)
+        text += "=== width \(width), \(unicode ? "unicode" : "ascii") ===\n\(line)\n"
+      }
+      let short = Plot.sparkline(Array(Self.longSeries.prefix(30)), width: width)
+      #expect(short.count == 30)
+      text += "=== width \(width), 30 values ===\n\(short)\n"
+    }
+    Golden.check("plot-sparkline-widths", text)
   }
 }
 

@@ -24,12 +24,19 @@ enum CLI {
   static func run(
     _ args: [String], input: String = "", environment: [String: String] = [:], timeout: Double = 120
   ) throws -> Result {
+    try run(args, bytes: Array(input.utf8), environment: environment, timeout: timeout)
+  }
+
+  /// Runs `recbook args` with exactly these bytes on stdin (which need not be UTF-8).
+  static func run(
+    _ args: [String], bytes: [UInt8], environment: [String: String] = [:], timeout: Double = 120
+  ) throws -> Result {
     let dir = TestPaths.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }
     let inURL = dir.appendingPathComponent("in")
     let outURL = dir.appendingPathComponent("out")
     let errURL = dir.appendingPathComponent("err")
-    try Data(input.utf8).write(to: inURL)
+    try Data(bytes).write(to: inURL)
     var env = ProcessInfo.processInfo.environment
     env["NO_COLOR"] = "1"
     for (k, v) in environment { env[k] = v }

@@ -89,15 +89,71 @@ import Testing
     let huge = "filter t where " + String(repeating: "rank + ", count: 150_000) + "1"
     let deep = "filter t where " + String(repeating: "(", count: 500_000) + "1"
     let deepNot = "filter t where " + String(repeating: "not -", count: 200_000) + "1"
-    let binary = String(decoding: (0..<256).map { UInt8($0) }, as: UTF8.self)
-    let r = try CLI.run(
-      [],
-      input: "load t from sample:shop/items items=20\n" + long + "\n" + huge + "\n" + deep + "\n" + deepNot
-        + "\n" + binary + "\n\"\n=\n,\nload\nload x from /dev/null\n")
+    // Bytes that are not UTF-8, sent as they are: every byte but newline, 0xff 0xfe, a lone
+    // continuation byte, a sequence cut short (before the newline and at the very end), an
+    // overlong encoding and a surrogate.
+    let invalid: [[UInt8]] = [
+      (0..<256).map { UInt8($0) }.filter { $0 != 10 },
+      [0xff, 0xfe],
+      Array("show t".utf8) + [0x80],
+      Array("show ".utf8) + [0xe2, 0x82],
+      [0xc0, 0xaf],
+      [0xed, 0xa0, 0x80],
+    ]
+    var bytes = Array(
+      ("load t from sample:shop/items items=20\n" + long + "\n" + huge + "\n" + deep + "\n" + deepNot + "\n")
+        .utf8)
+    for line in invalid { bytes += line + [10] }
+    bytes +=
+      Array("\"\n=\n,\nload\nload x from /dev/null\nshow t rows=1 columns=item\n".utf8) + [0xf0, 0x9f, 0x98]
+    #expect(String(validating: bytes, as: UTF8.self) == nil, "the input must not be valid UTF-8")
+    let r = try CLI.run([], bytes: bytes)
     #expect(r.status == 1)
     #expect(r.stderr.contains("error:"))
     #expect(!r.stderr.contains("Fatal error"))
     #expect(r.stderr.contains("nests deeper than 256 levels"))
     #expect(r.stderr.contains("the expression has more than 1000 operators"))
+    // The cells after the invalid bytes still ran, up to the last one.
+    #expect(r.stdout.contains("1 of 20 rows"), "stdout: \(r.stdout.suffix(500))")
+  }
+
+  /// A session with `undo` and `run`, saved with `save notebook`, replays with --check: the
+  /// file holds the cells still in effect, and the notebook's cells once (not `run`).
+  @Test func aSessionWithUndoAndRunSavesANotebookThatReplays() throws {
+    let dir = TestPaths.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let inner = dir.appendingPathComponent("inner.recbook").path
+    try """
+    load ev from sample:shop users=30 items=20 events=200
+    #> ev: 200 rows x 7 columns
+    plot hist ev.rating bins=4
+    show ev rows=2 columns=user,item
+    """.write(toFile: inner, atomically: true, encoding: .utf8)
+    let saved = dir.appendingPathComponent("saved.recbook").path
+    let cells = [
+      "seed 5", "load t from sample:shop/items items=20", "feature t.x = 1", "undo", "run \(inner)",
+      "feature t.cheap = price < 50", "run \(inner)", "undo", "history", "save notebook \(saved)",
+    ]
+    let r = try CLI.run([], input: cells.joined(separator: "\n") + "\n")
+    #expect(r.status == 0, "stderr: \(r.stderr)")
+    let text = try String(contentsOfFile: saved, encoding: .utf8)
+    let recorded = NotebookCells.sources(text)
+    #expect(
+      recorded == [
+        "seed 5", "load t from sample:shop/items items=20",
+        "load ev from sample:shop users=30 items=20 events=200",
+        "plot hist ev.rating bins=4", "show ev rows=2 columns=user,item", "feature t.cheap = price < 50",
+        "history", "save notebook \(saved)",
+      ])
+    let check = try CLI.run(["run", saved, "--check"])
+    #expect(check.status == 0, "\(check.stdout)\n\(check.stderr)")
+    #expect(check.stdout.contains("8 cells, all outputs match"))
+  }
+}
+
+/// The cells of a notebook's text (lines that are neither prose nor output).
+enum NotebookCells {
+  static func sources(_ text: String) -> [String] {
+    text.split(separator: "\n").map(String.init).filter { !$0.hasPrefix("#") }
   }
 }

@@ -3,24 +3,48 @@ import Testing
 
 /// A tmux session that runs a command in a pseudo-terminal, for tests that type at the real
 /// REPL (send-keys) and read the screen (capture-pane).
+///
+/// Each one has its own tmux server on a private socket (`tmux -S`), so a test never talks
+/// to the user's tmux (or another test's), and `kill()` ends only that server.
 struct Tmux {
   let session: String
+  /// The private server's socket.
+  let socket: String
+
+  init(session: String) {
+    self.session = session
+    socket = FileManager.default.temporaryDirectory.appendingPathComponent("\(session).tmux").path
+  }
 
   static var available: Bool { FileManager.default.isExecutableFile(atPath: "/usr/bin/tmux") }
 
   @discardableResult
-  func run(_ args: String) throws -> String { try CLI.sh("tmux \(args)") }
+  func run(_ args: String) throws -> String { try CLI.sh("tmux -S '\(socket)' \(args)") }
 
-  /// Starts `command` in a 120 x 50 terminal.
-  func start(_ command: String) throws {
+  /// Starts `command` in a `width` x `height` terminal (120 x 50 unless told).
+  func start(_ command: String, width: Int = 120, height: Int = 50) throws {
     // The tmux server outlives this call: its output must not hold our pipe open.
-    try run("new-session -d -s \(session) -x 120 -y 50 '\(command)' >/dev/null 2>&1")
+    try run("new-session -d -s \(session) -x \(width) -y \(height) '\(command)' >/dev/null 2>&1")
+  }
+
+  /// Resizes the terminal, as a user dragging the window does (the program gets SIGWINCH).
+  func resize(width: Int, height: Int = 50) throws {
+    try run("resize-window -t \(session) -x \(width) -y \(height)")
+    // tmux coalesces pane resizes: a second one within a quarter second reaches the pseudo-
+    // terminal only when its timer fires. Wait for it, as a user would not type that fast.
+    usleep(600_000)
   }
 
   func keys(_ k: String) throws { try run("send-keys -t \(session) \(k)") }
 
   /// The screen, with up to 200 lines of scrollback and wrapped lines joined.
   func screen() throws -> String { try run("capture-pane -p -J -S -200 -t \(session)") }
+
+  /// The visible rows as drawn (wrapped lines not joined); with `escapes`, the colour and
+  /// attribute codes too.
+  func rows(escapes: Bool = false) throws -> String {
+    try run("capture-pane -p \(escapes ? "-e " : "")-t \(session)")
+  }
 
   /// Waits until the screen satisfies `condition` (polling every 50 ms, at most `seconds`).
   @discardableResult
@@ -45,5 +69,9 @@ struct Tmux {
     return !isRunning
   }
 
-  func kill() { _ = try? run("kill-session -t \(session)") }
+  /// Ends the private server (and so the session) and removes its socket.
+  func kill() {
+    _ = try? run("kill-server")
+    try? FileManager.default.removeItem(atPath: socket)
+  }
 }
