@@ -236,9 +236,14 @@ public struct CellParser {
     guard i < tokens.count, tokens[i].kind == .word || tokens[i].kind == .string, !tokens[i].spaceBefore
     else {
       let at = i < tokens.count && !tokens[i].spaceBefore ? tokens[i].span : tokens[start + 1].span
+      // `sep=,`: a bare comma separates list items, so as a value it has to be quoted.
+      let bareComma = i < tokens.count && tokens[i].kind == .comma && !tokens[i].spaceBefore
       throw NotebookError(
         .badValue, "option '\(spec.name)' needs a value", span: at,
-        hint: "\(spec.name)=\(spec.type.valueHint)")
+        hint: bareComma
+          ? "a comma on its own separates list items; quote it: \(spec.name)=\",\""
+            + (spec.name == "sep" ? " (or sep=comma)" : "")
+          : "\(spec.name)=\(spec.type.valueHint)")
     }
     values.append(tokens[i])
     i += 1

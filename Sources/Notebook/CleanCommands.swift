@@ -52,7 +52,8 @@ enum CleanCommands {
       let (result, removed) = try data(a.span("TABLE")) { () throws(DataError) in
         try t.deduplicated(by: a.list("by"), keep: keep, order: a.text("order"))
       }
-      let target = try commit(&s, a, input: name, result, step: "dedupe")
+      let by = a.list("by").map { " by=\($0.joined(separator: ","))" } ?? ""
+      let target = try commit(&s, a, input: name, result, step: "dedupe\(by)")
       return .text(
         "\(target): removed \(Fmt.count(removed, "duplicate row")) (\(Fmt.percent(removed, of: t.rowCount))); "
           + "\(Fmt.int(result.rowCount)) remain")
@@ -206,7 +207,8 @@ enum CleanCommands {
       let (result, r) = try data(a.span("TABLE")) { () throws(DataError) in
         try t.kcore(user: user, item: item, minUser: a.int("min-user") ?? 5, minItem: a.int("min-item") ?? 5)
       }
-      let target = try commit(&s, a, input: name, result, step: "kcore")
+      let target = try commit(
+        &s, a, input: name, result, step: "kcore \(a.int("min-user") ?? 5)/\(a.int("min-item") ?? 5)")
       return CellOutput([
         .text("\(target): \(Fmt.count(r.iterations, "round")) until stable"),
         .table(

@@ -106,9 +106,13 @@ enum EvalCommands {
       }
       let seed = a.int("seed").map { UInt64($0) } ?? s.seed
       let validation: SplitMethod? = a.text("validation") == "loo" ? .leaveOneOut : nil
-      let result = try eval(a.span("NAME")) { () throws(EvalError) in
+      var result = try eval(a.span("NAME")) { () throws(EvalError) in
         try Splitter.split(data, method: method, seed: seed, validation: validation, name: name)
       }
+      // Leakage: statistics computed on the whole table before the split see the test rows.
+      let leaky = entry.columnsFromAllRows
+      if !leaky.isEmpty { result.warnings.append(.preparedBeforeSplit(table: tableName, columns: leaky)) }
+      result.dataFilters = entry.filterSteps
       s.splits[name] = result
       let sum = result.summary
       var rows = [
@@ -126,14 +130,6 @@ enum EvalCommands {
             headers: ["part", "rows", "users", "items"], numeric: [false, true, true, true], rows: rows)),
       ])
       for w in result.warnings { out.append(.warning(w.description)) }
-      // Leakage: statistics computed on the whole table before the split see the test rows.
-      let leaky = entry.lineage.filter { $0.hasPrefix("normalize") || $0.hasPrefix("feature") }
-      if !leaky.isEmpty {
-        out.append(
-          .warning(
-            "\(tableName) was changed by \(leaky.joined(separator: ", ")) before the split: statistics "
-              + "computed over all rows (means, counts, ranges) see the test rows too (leakage)"))
-      }
       _ = ctx
       return out
     })
@@ -157,13 +153,27 @@ enum EvalCommands {
   static func options(_ a: Arguments, _ split: Split, seed: UInt64) throws(NotebookError) -> EvaluationOptions
   {
     var o = EvaluationOptions()
-    o.k = a.int("k") ?? 10
+    // `ndcg@5` names the cut-off in the metric; one evaluation has one cut-off, so every `@N`
+    // (in metrics= and compare's by=) must agree with each other and with k=.
+    var cutoffs: [(Int, String, Range<Int>?)] = []
     if let names = a.list("metrics") {
       var ms: [Metric] = []
       for n in names {
         ms.append(try eval(a.span("metrics")) { () throws(EvalError) in try Metric.named(n) })
+        if let c = try cutoff(in: n, span: a.span("metrics")) { cutoffs.append((c, n, a.span("metrics"))) }
       }
       o.metrics = ms
+    }
+    if let by = a.text("by"), by != "activity", let c = try cutoff(in: by, span: a.span("by")) {
+      cutoffs.append((c, by, a.span("by")))
+    }
+    o.k = a.int("k") ?? cutoffs.first?.0 ?? 10
+    if let clash = cutoffs.first(where: { $0.0 != o.k }) {
+      let other = a.has("k") ? "k=\(o.k)" : "'\(cutoffs[0].1)'"
+      throw NotebookError(
+        .badValue, "'\(clash.1)' asks for the cut-off \(clash.0), but \(other) asks for \(o.k)",
+        span: clash.2, hint: "an evaluation has one cut-off: write k=\(clash.0), or evaluate once per cut-off"
+      )
     }
     if a.text("target") == "validation" {
       guard split.validation != nil else {
@@ -193,6 +203,17 @@ enum EvalCommands {
     }
     if a.text("by") == "activity" { o.buckets = ActivityBuckets() }
     return o
+  }
+
+  /// The `N` of a metric written `ndcg@N`; `nil` when it has none.
+  static func cutoff(in metric: String, span: Range<Int>?) throws(NotebookError) -> Int? {
+    guard let at = metric.firstIndex(of: "@") else { return nil }
+    let text = metric[metric.index(after: at)...]
+    guard let n = Int(text), (1...10_000).contains(n) else {
+      throw NotebookError(
+        .badValue, "'\(metric)': the cut-off after @ must be a whole number from 1 to 10,000", span: span)
+    }
+    return n
   }
 
   static let evaluationOptions: [Option] = [
@@ -249,7 +270,8 @@ enum EvalCommands {
           v.standardError.map { NumberFormat.decimal($0, digits: 4) } ?? "",
         ]
       }
-      out.append(.text("\(name) on \(split.name): \(Fmt.count(report.users, "test user"))"))
+      let part = o.target == .validation ? "validation user" : "test user"
+      out.append(.text("\(name) on \(split.name): \(Fmt.count(report.users, part))"))
       out.append(
         .table(TableBlock(headers: ["metric", "value", "± s.e."], numeric: [false, true, true], rows: rows)))
       for b in report.breakdown {
@@ -302,12 +324,18 @@ enum EvalCommands {
       if let metric = board.sortedBy,
         let col = board.rows.first?.values.firstIndex(where: { $0?.metric == metric })
       {
-        let style = RenderStyle(width: ctx.width, unicode: ctx.unicode, color: ctx.color)
-        let chart = Plot.bar(
-          labels: board.rows.map(\.model), values: board.rows.map { $0.values[col]?.value ?? 0 },
-          title: metric.label(k: o.k), style: style, format: { NumberFormat.decimal($0, digits: 4) })
+        // Drawn when the output is rendered: plain at the notebook width for the record, at the
+        // terminal's width and in colour for the screen.
+        let labels = board.rows.map(\.model)
+        let values = board.rows.map { $0.values[col]?.value ?? 0 }
+        let title = metric.label(k: o.k)
         out.append(.text(""))
-        out.append(.lines(chart.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)))
+        out.append(
+          .drawing { style in
+            Plot.bar(
+              labels: labels, values: values, title: title, style: style,
+              format: { NumberFormat.decimal($0, digits: 4) })
+          })
       }
       for w in Set(reports.flatMap(\.warnings).map(\.description) + board.warnings.map(\.description))
         .sorted()

@@ -1,4 +1,5 @@
 import RecData
+import RecTerm
 
 /// `show`, `schema`, `describe`: looking at a table.
 enum InspectCommands {
@@ -62,20 +63,27 @@ enum InspectCommands {
       ])
     })
 
+  /// Widest a text value is shown in `describe`'s min and max columns.
+  static let describeTextWidth = 20
+
   static let describe = Command(
     name: "describe", group: .inspect,
     summary: "Profile every column: counts, range, mean, std, top values",
     params: [Param("TABLE", .table)], options: [Option("columns", .columns, "only these columns")],
     examples: ["describe events", "describe events columns=rating,ts"],
     mutates: false,
-    run: { s, a, _ throws(NotebookError) in
+    run: { s, a, ctx throws(NotebookError) in
       let t = try selectedTable(s, a)
       let summaries = t.describe()
       var rows: [[String]] = []
       var frequent: [[String]] = []
+      // min and max sit in right-aligned columns, which never shrink (a cut number misleads), so
+      // a long text there (a title, a URL) is cut here; the most-frequent table shrinks by itself.
+      let ellipsis = ctx.unicode ? "…" : "..."
+      let cut: (String) -> String = { TextWidth.truncate($0, to: describeTextWidth, ellipsis: ellipsis) }
       for d in summaries {
         let num: (Double?) -> String = { $0.map(Fmt.stat) ?? "" }
-        let val: (Value?) -> String = { v in v.map { $0.number.map(Fmt.stat) ?? Fmt.cell($0) } ?? "" }
+        let val: (Value?) -> String = { v in v.map { $0.number.map(Fmt.stat) ?? cut(Fmt.cell($0)) } ?? "" }
         rows.append([
           d.name, d.type.rawValue, Fmt.int(d.count), Fmt.int(d.missing), Fmt.int(d.distinct), val(d.min),
           val(d.max),

@@ -66,7 +66,9 @@ enum LoadCommands {
         }
         let (t, report) = try loadFile(path, a, ctx)
         table = t
-        lineage = "load \(path)"
+        // The path as written (`${RECBOOK_DATA:-../shared/data}/...`), so a notebook that shows
+        // its lineage replays the same wherever the data lives.
+        lineage = "load \(a.span("PATH").map { a.source.slice($0) } ?? path)"
         if report.skipped > 0 {
           out.append(.warning("skipped \(Fmt.count(report.skipped, "malformed row")):"))
           for sample in report.skippedSamples { out.append(.text("  " + sample)) }
@@ -97,7 +99,7 @@ enum LoadCommands {
     if let cached = sampleCache.withLock({ $0?.0 == p ? $0?.1 : nil }) {
       sample = cached
     } else {
-      do { sample = try ShopSample.generate(p) } catch { throw NotebookError(error) }
+      do { sample = try ShopSample.generate(p) } catch { throw NotebookError(error, fallbackSpan: span) }
       sampleCache.withLock { $0 = (p, sample) }
     }
     switch path {
@@ -145,6 +147,16 @@ enum LoadCommands {
             hint:
               "u.data, u.item, u.user, ua.base, ua.test, u1.base ... or ratings.dat, movies.dat, users.dat")
         }
+        // A MovieLens file has a fixed layout; options that describe another layout would be
+        // silently ignored, so they are refused with the way to get them.
+        for o in ["sep", "header", "columns", "types", "encoding", "on-error"] where a.has(o) {
+          throw NotebookError(
+            .badValue,
+            "option '\(o)' does not apply to a MovieLens file ('\((path as NSString).lastPathComponent)' is read "
+              + "with its fixed columns and types)",
+            span: a.span(o),
+            hint: "to read it as a plain delimited file with your own options, add format=tsv or format=csv")
+        }
         return try MovieLens.read(path: path, progress: progress)
       }
       var o = CSVOptions()
@@ -181,11 +193,19 @@ enum LoadCommands {
       if a.text("on-error") == "skip" { o.onError = .skip }
       return try CSVReader.read(path: path, options: o, progress: progress)
     } catch let e as DataError {
-      var error = NotebookError(e, fallbackSpan: nil)
+      // The file's own position is in the message (`PATH:LINE: ...`); the caret points at the
+      // option that chose the failing reading, or at the path.
+      var error = NotebookError(e, fallbackSpan: a.span("PATH"))
       switch e {
-      case .malformedRow:
-        error.hint = "on-error=skip loads the other rows and reports the bad ones"
+      case .malformedRow(_, _, _, let message):
+        // Skipping works row by row; a quote that never closes or text in another encoding
+        // spoils the rest of the file, and skip does not help there.
+        let wholeFile = message == CSVReader.unterminatedMessage || message == CSVReader.utf8Message
+        if a.text("on-error") != "skip" && !wholeFile {
+          error.hint = "on-error=skip loads the other rows and reports the bad ones"
+        }
       case .badValue:
+        if let span = a.span("types") { error.span = span }
         error.hint = "drop that column's entry in types= to let the loader infer it"
       default: break
       }
@@ -193,7 +213,7 @@ enum LoadCommands {
     } catch let e as NotebookError {
       throw e
     } catch {
-      throw NotebookError(.io, "\(path): \(error)")
+      throw NotebookError(.io, "\(path): \(error)", span: a.span("PATH"))
     }
   }
 }

@@ -75,7 +75,8 @@ public enum Diagnostic {
       where_ = ""
     }
     // The message wraps at the width; the source line is shown in a window around the caret.
-    out += OutputRenderer(width: width, unicode: true, color: false).wrap("\(where_)error: \(error.message)")
+    out += OutputRenderer(width: width, unicode: true, color: false).wrap(
+      "\(where_)error: \(shortened(error.message))")
     if let span = error.span {
       let (li, col) = source.position(of: span.lowerBound)
       var line = li < source.lines.count ? source.lines[li] : ""
@@ -104,6 +105,41 @@ public enum Diagnostic {
         out += renderer.wrap("  " + h)
       }
     }
+    return out
+  }
+}
+
+extension Diagnostic {
+  /// Longest quoted text an error message repeats in full (`'…'` cuts the rest).
+  static let quoteLimit = 60
+
+  /// `message` with every single-quoted text longer than ``quoteLimit`` cut to that many
+  /// characters and `…`: an unknown 10,000-character word is named, not printed whole (the
+  /// source line below the message shows where it is).
+  static func shortened(_ message: String) -> String {
+    guard message.count > quoteLimit else { return message }
+    var out = ""
+    var quoted: String?
+    let chars = Array(message)
+    for (i, ch) in chars.enumerated() {
+      // An apostrophe inside a word (model's) neither opens nor closes a quotation.
+      let letterBefore = i > 0 && chars[i - 1].isLetter
+      let letterAfter = i + 1 < chars.count && chars[i + 1].isLetter
+      if ch == "'" && (quoted == nil ? !letterBefore : !letterAfter) {
+        if let q = quoted {
+          out += "'" + (q.count > quoteLimit ? String(q.prefix(quoteLimit)) + "…" : q) + "'"
+          quoted = nil
+        } else {
+          quoted = ""
+        }
+      } else if quoted != nil {
+        quoted!.append(ch)
+      } else {
+        out.append(ch)
+      }
+    }
+    // An apostrophe with no partner: the rest was never a quotation.
+    if let q = quoted { out += "'" + q }
     return out
   }
 }

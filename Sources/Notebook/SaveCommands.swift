@@ -37,14 +37,15 @@ enum SaveCommands {
     params: [Param("PATH", .path)], options: [],
     examples: ["save notebook /tmp/session.recbook"],
     mutates: false,
-    run: { s, a, _ throws(NotebookError) in
+    run: { s, a, ctx throws(NotebookError) in
       let path = a.text("PATH") ?? ""
       var items = SessionNotebook.items(of: s)
       let line = items.count + 1
       let out = "saved \(Fmt.count(s.history.count, "cell")) to \(path)"
-      // The save cell records its own output too, so the file replays unchanged.
-      items.append(
-        .cell(NotebookFile.Cell(lines: a.source.lines, line: line, output: [OutputLine(.stable, out)])))
+      // The save cell records its own output too, rendered as the runner will render it (a
+      // long path wraps at the width), so the file replays unchanged.
+      let recorded = OutputRenderer(width: ctx.width, unicode: ctx.unicode, color: false).render(.text(out))
+      items.append(.cell(NotebookFile.Cell(lines: a.source.lines, line: line, output: recorded)))
       try NotebookFile.writeAtomically(NotebookFile(items: items).text, to: path)
       return .text(out)
     })

@@ -86,8 +86,9 @@ enum TransformCommands {
       }
       let replaced = t.index(of: col) != nil
       let result = t.setting(col, to: column)
-      s.setTable(
-        name, TableEntry(table: result, lineage: (s.tables[name]?.lineage ?? []) + ["feature \(col)"]))
+      // Lineage marks a feature that reads other rows: computed before a split, it leaks.
+      let step = e.readsOtherRows ? "feature \(col) \(TableEntry.allRowsMark)" : "feature \(col)"
+      s.setTable(name, TableEntry(table: result, lineage: (s.tables[name]?.lineage ?? []) + [step]))
       let missing = column.missingCount
       var line = "\(name).\(col): \(replaced ? "replaced" : "added") (\(column.type.rawValue))"
       if missing > 0 { line += ", \(Fmt.count(missing, "missing value"))" }

@@ -401,8 +401,8 @@ public enum CSVReader {
 
   // MARK: - Helpers
 
-  static let unterminatedMessage = "unterminated quoted field: the quote opened here is never closed"
-  static let utf8Message =
+  public static let unterminatedMessage = "unterminated quoted field: the quote opened here is never closed"
+  public static let utf8Message =
     "invalid UTF-8 text; if the file is Latin-1 (ISO-8859-1), load it with encoding=latin1"
 
   private static func error(

@@ -29,6 +29,22 @@ public indirect enum Expr: Sendable, Equatable {
     }
   }
 
+  /// Whether a row's value depends on other rows: a column-wide or grouped aggregate
+  /// (`count(user)`, `mean(rating) by item`, `rank(ts) by user`, one-argument `min(x)`).
+  /// Such a feature computed before a train/test split sees the test rows.
+  public var readsOtherRows: Bool {
+    switch self {
+    case .literal, .column: return false
+    case .unary(_, let e, _): return e.readsOtherRows
+    case .binary(_, let l, let r, _): return l.readsOtherRows || r.readsOtherRows
+    case .call(let name, let args, _):
+      let aggregate =
+        ["count", "mean", "sum", "rank"].contains(name) || (["min", "max"].contains(name) && args.count == 1)
+      return aggregate || args.contains { $0.readsOtherRows }
+    case .grouped: return true
+    }
+  }
+
   /// Every column the expression reads, with where it is named.
   public var columnReferences: [(String, Range<Int>)] {
     switch self {

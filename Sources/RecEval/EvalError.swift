@@ -71,6 +71,9 @@ public enum EvalWarning: Equatable, Sendable, CustomStringConvertible {
   case sampledMetricsOverstate(negatives: Int)
   /// Reports compared under different protocols.
   case differentProtocols(String)
+  /// Columns of the table were computed from statistics over all its rows (a normalization, a
+  /// count or mean per user or item) before it was split, so the test rows shaped them.
+  case preparedBeforeSplit(table: String, columns: [String])
 
   public var description: String {
     switch self {
@@ -80,14 +83,20 @@ public enum EvalWarning: Equatable, Sendable, CustomStringConvertible {
         + " prefer leave-one-out by time or a temporal cut"
     case .unseenTestItems(let items, let rows):
       return
-        "\(items) test item\(items == 1 ? "" : "s") (\(rows) test row\(rows == 1 ? "" : "s")) never occur in train"
+        "\(items) test item\(items == 1 ? "" : "s") (\(rows) test row\(rows == 1 ? "" : "s")) never "
+        + "occur\(items == 1 ? "s" : "") in train"
     case .unseenTestUsers(let users):
-      return "\(users) test user\(users == 1 ? "" : "s") have no training interactions (cold start)"
+      return "\(users) test user\(users == 1 ? " has" : "s have") no training interactions (cold start)"
     case .sampledMetricsOverstate(let n):
       return
         "sampled ranking against \(n) negatives overstates quality and does not rank models reliably"
         + " (Krichene and Rendle 2020); use full ranking to compare models"
     case .differentProtocols(let m): return "reports were produced under different protocols: \(m)"
+    case .preparedBeforeSplit(let table, let columns):
+      return
+        "leakage: \(columns.joined(separator: ", ")) (in \(table)) \(columns.count == 1 ? "was" : "were") computed "
+        + "from all rows before the split, test rows included; compute \(columns.count == 1 ? "it" : "them") "
+        + "after the split, from train"
     }
   }
 }

@@ -19,6 +19,10 @@ public struct MetricValue: Sendable, Equatable {
 /// What was evaluated and how: printed under every metrics table so numbers can be compared.
 public struct ProtocolCard: Sendable, Equatable {
   public var split: String
+  /// How the split was made (`leave-one-out, seed 42`).
+  public var method: String = ""
+  /// The filters applied to the data before the split, when known.
+  public var dataFilters: [String] = []
   public var sizes: SplitSummary
   public var target: EvaluationTarget
   public var filters: String
@@ -31,8 +35,12 @@ public struct ProtocolCard: Sendable, Equatable {
   /// The card as text lines.
   public var lines: [String] {
     var l = [
-      "split: \(split) (train \(sizes.trainRows) rows, test \(sizes.testRows) rows"
-        + (sizes.validationRows.map { ", validation \($0) rows" } ?? "") + ")",
+      "split: \(split)" + (method.isEmpty || method == split ? "" : ", \(method)")
+        + " (train \(sizes.trainRows) rows, test \(sizes.testRows) rows"
+        + (sizes.validationRows.map { ", validation \($0) rows" } ?? "") + ")"
+    ]
+    if !dataFilters.isEmpty { l.append("filters: " + dataFilters.joined(separator: "; ")) }
+    l += [
       "evaluated on: \(target.rawValue); users: \(filters)",
       "candidates: \(candidates)",
       "k: \(k); ties: \(tieRule)",

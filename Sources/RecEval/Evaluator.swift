@@ -254,11 +254,13 @@ public enum Evaluator {
       candidates = "sampled: test items against \(c.count) negatives (\(c.source))"
       tieRule = "a negative with the test item's score ranks above it (pessimistic)"
     }
-    let card = ProtocolCard(
+    var card = ProtocolCard(
       split: split.name, sizes: split.summary, target: options.target,
       filters: "\(results.count) users with at least one \(options.target.rawValue) item",
       candidates: candidates,
       k: k, tieRule: tieRule, formulas: options.metrics.map { "\($0.label(k: k)): \($0.formula)" })
+    card.method = split.methodDescription
+    card.dataFilters = split.dataFilters
     return EvaluationReport(
       model: model, values: values(results), card: card, users: results.count, breakdown: breakdown,
       warnings: split.warnings, listIssues: nil)

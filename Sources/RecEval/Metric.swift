@@ -72,13 +72,14 @@ public enum Metric: String, CaseIterable, Sendable, Equatable {
     case .novelty:
       return
         "Novelty@k = mean over all recommended (user, item) of -log2(pop(i) / |U_train|),"
-        + " pop(i) = train users of item i, with pop(i) = 1 for items never in train"
+        + " pop(i) = train users of item i (train plus validation when the split has one), with pop(i) = 1 for items never in train"
     case .avgpop:
-      return "AvgPop@k = mean over all recommended (user, item) of pop(i), pop(i) = train events of item i"
+      return
+        "AvgPop@k = mean over all recommended (user, item) of pop(i), pop(i) = train events of item i (train plus validation when the split has one)"
     case .gini:
       return
         "Gini@k = Σ_{j=1}^{|I|} (2j - |I| - 1) e_(j) / (|I| Σ e), e_(j) the exposure counts (times in a top-k list)"
-        + " of all catalogue items sorted ascending; 0 = equal exposure, 1 = one item takes all"
+        + " of all catalogue items sorted ascending; 0 = equal exposure, (|I| - 1) / |I| = one item takes all"
     case .rmse: return "RMSE = sqrt( mean over test events of (ŝ(u,i) - r(u,i))² )   (ŝ the model's score)"
     case .mae: return "MAE = mean over test events of |ŝ(u,i) - r(u,i)|   (ŝ the model's score)"
     }

@@ -10,8 +10,12 @@ public struct Split: Sendable {
   public let train: Interactions
   public let test: Interactions
   public let validation: Interactions?
-  /// Things the user should know (leakage, unseen items or users).
-  public let warnings: [EvalWarning]
+  /// Things the user should know (leakage, unseen items or users); repeated by every
+  /// evaluation on the split. The caller adds what only it knows (how the table was prepared).
+  public var warnings: [EvalWarning]
+  /// The filters applied to the data before the split (`dedupe`, `kcore 5/5`), as the caller
+  /// knows them; shown on every protocol card of the split.
+  public var dataFilters: [String] = []
 
   public init(
     name: String, method: SplitMethod, seed: UInt64, train: Interactions, test: Interactions,
@@ -32,6 +36,15 @@ public struct Split: Sendable {
     }
     if s.testUsersUnseen > 0 { w.append(.unseenTestUsers(users: s.testUsersUnseen)) }
     warnings = w
+  }
+
+  /// How the split was made: `leave-one-out, validation leave-one-out, seed 42`.
+  public var methodDescription: String {
+    if case .given = method { return "\(method)" }
+    // A temporal cut draws nothing at random: its seed would say nothing.
+    if case .temporal = method { return "\(method)" + (validation == nil ? "" : ", with a validation part") }
+    let v = validation == nil ? "" : ", with a validation part"
+    return "\(method)\(v), seed \(seed)"
   }
 
   /// Everything a test user has interacted with before test: train plus validation.

@@ -9,7 +9,9 @@ struct Run: ParsableCommand {
     discussion: """
       --check compares every cell's output with the recorded #> lines and prints a
       unified diff where they differ (#~ lines are not compared). --update rewrites
-      the recorded outputs (through a temporary file and a rename).
+      the recorded outputs (through a temporary file and a rename). A notebook
+      whose opening prose says `# needs: ml-100k` is skipped, with a message, when
+      that data is not in $RECBOOK_DATA (default ../shared/data).
       """)
 
   @Argument(help: "Notebook files (*.recbook).") var files: [String]
@@ -35,6 +37,10 @@ struct Run: ParsableCommand {
         continue
       }
       let notebook = NotebookFile(text: text)
+      if let why = NotebookNeeds.missing(for: notebook) {
+        Terminal.writeOut("\(file): skipped: \(why)\n")
+        continue
+      }
       let printing = !check && !update && !quiet
       let replay = Replay.run(notebook, name: file) { cell, outputs in
         guard printing else { return }

@@ -25,16 +25,12 @@ import Testing
     return out
   }
 
-  /// Notebooks that read MovieLens say so in their first lines with `# needs: ml-100k`.
-  static func needsMovieLens(_ text: String) -> Bool { text.contains("# needs: ml-100k") }
-
   @Test(arguments: files)
   func replaysToItsRecording(_ file: String) async throws {
     let text = try String(contentsOf: Self.root.appendingPathComponent(file), encoding: .utf8)
-    if Self.needsMovieLens(text)
-      && !FileManager.default.fileExists(atPath: Self.root.path + "/../shared/data/ml-100k/u.data")
-    {
-      print("skipping \(file): MovieLens 100K not found at ../shared/data/ml-100k")
+    // Notebooks that read MovieLens say so in their first lines with `# needs: ml-100k`.
+    if let why = NotebookNeeds.missing(for: NotebookFile(text: text)) {
+      print("skipping \(file): \(why)")
       return
     }
     // Paths in notebooks are relative to the repository root, where `swift test` runs.
@@ -58,5 +54,24 @@ import Testing
     where line.hasPrefix("#> ") || line.hasPrefix("#! ") {
       #expect(TextWidth.of(String(line.dropFirst(3))) <= 80, "\(file):\(i + 1) is wider than 80 columns")
     }
+  }
+}
+
+/// `# needs:` lines: which data a notebook says it needs, and the message when it is absent.
+@Suite struct NotebookNeedsTests {
+  @Test func namesComeFromTheOpeningProseOnly() {
+    let notebook = NotebookFile(
+      text: "# Title\n# needs: ml-100k, ml-1m\n\nseed 1\n#> seed 1\n# needs: later-is-ignored\n")
+    #expect(NotebookNeeds.names(in: notebook) == ["ml-100k", "ml-1m"])
+    #expect(NotebookNeeds.names(in: NotebookFile(text: "# Title\nseed 1\n")).isEmpty)
+  }
+
+  @Test func anAbsentDataSetIsNamedWithWhereItWasLookedFor() throws {
+    let notebook = NotebookFile(text: "# needs: no-such-data-set\nseed 1\n")
+    let why = try #require(NotebookNeeds.missing(for: notebook))
+    #expect(why.contains("no-such-data-set"))
+    #expect(why.contains(NotebookNeeds.dataFolder))
+    #expect(why.contains("RECBOOK_DATA"))
+    #expect(NotebookNeeds.missing(for: NotebookFile(text: "seed 1\n")) == nil)
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Notebook
@@ -49,7 +50,7 @@ import Testing
   }
 
   @Test func atomicWriteReplacesWholeFile() throws {
-    let dir = TestPaths.temp()
+    let dir = TestPaths.temporaryDirectory()
     let path = dir.appendingPathComponent("n.recbook").path
     try NotebookFile.writeAtomically("one\n", to: path)
     try NotebookFile.writeAtomically("two\n", to: path)
@@ -58,13 +59,5 @@ import Testing
       $0.contains("tmp")
     }
     #expect(leftovers.isEmpty)
-  }
-}
-
-enum TestPaths {
-  static func temp() -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("recbook-nb-\(UUID().uuidString)")
-    try? FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
   }
 }

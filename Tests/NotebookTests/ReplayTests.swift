@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Notebook
@@ -71,7 +72,7 @@ import Testing
 
 @Suite struct SaveNotebookTests {
   @Test func aSavedSessionReplaysToTheSameOutputs() throws {
-    let path = TestPaths.temp().appendingPathComponent("s.recbook").path
+    let path = TestPaths.temporaryDirectory().appendingPathComponent("s.recbook").path
     var runner = Runner()
     for cell in [
       "seed 5", "load t from sample:shop/items items=30", "feature t.cheap = price < 50",

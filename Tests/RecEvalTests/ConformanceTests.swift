@@ -1,5 +1,6 @@
 import Foundation
 import RecData
+import TestSupport
 import Testing
 
 @testable import RecEval
@@ -59,8 +60,9 @@ struct ConformanceTests {
     #expect(r.warnings.contains(.sampledMetricsOverstate(negatives: 99)))
   }
 
-  @Test func ownLeaveOneOutEqualsTheSharedSplitRowForRow() throws {
-    let data = try MovieLens.read(path: Peers.dir + "/../../data/ml-100k/u.data").0
+  @Test(.enabled(if: TestPaths.hasML100K, Comment(rawValue: TestPaths.ml100kMissing)))
+  func ownLeaveOneOutEqualsTheSharedSplitRowForRow() throws {
+    let data = try MovieLens.read(path: TestPaths.ml100k + "/u.data").0
     let all = try Interactions(table: data, roles: Peers.roles)
     let split = try Splitter.split(all, method: .leaveOneOut, seed: 42)
     let cols = ["user", "item", "rating", "timestamp"]

@@ -103,6 +103,18 @@ import Testing
         #expect(r1.values == r2.values)
         for v in r1.values { #expect(v.value >= 0 && v.value <= 1, "\(v.label) = \(v.value)") }
       }
+      // Novelty lies in [0, log2 |U|] (1 <= pop(i) <= |U|); AvgPop in [0, the
+      // most train events an item has].
+      let open = try Evaluator.evaluate(
+        m, on: s, options: EvaluationOptions(k: 5, metrics: [.novelty, .avgpop], threads: 1))
+      let history = s.history
+      let trainUsers = Double(history.userCount)
+      var eventsPerItem = [Int](repeating: 0, count: d.itemCount)
+      for i in history.item { eventsPerItem[Int(i)] += 1 }
+      let novelty = try #require(open.values.first { $0.metric == .novelty }?.value)
+      let avgpop = try #require(open.values.first { $0.metric == .avgpop }?.value)
+      #expect(novelty >= 0 && novelty <= log2(trainUsers) + 1e-9, "novelty \(novelty)")
+      #expect(avgpop >= 0 && avgpop <= Double(eventsPerItem.max() ?? 0), "avgpop \(avgpop)")
     }
   }
 
@@ -120,6 +132,10 @@ import Testing
     let board = Leaderboard([r, better], by: .hr)
     #expect(board.rows.map(\.model) == ["better", "matrix"])
     #expect(board.warnings.isEmpty)
+    // A report at another cut-off is not comparable: the board says so.
+    let atThree = try Evaluator.evaluate(m, on: s, options: EvaluationOptions(k: 3, metrics: [.hr]))
+    let mixed = Leaderboard([r, atThree], by: .hr)
+    #expect(mixed.warnings.contains { if case .differentProtocols = $0 { true } else { false } })
     #expect(r.card.lines.contains { $0.hasPrefix("HR@2: HR@k = ") })
   }
 }
