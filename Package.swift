@@ -18,6 +18,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     // RecServe's client for the `request` cell (also what HummingbirdTesting builds on).
     .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.30.0"),
+    // RecServe: NIOPosix's event loops as the concurrency executor (no thread hop per request).
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.81.0"),
   ],
   targets: [
     // MARK: - Engine (no terminal, no I/O beyond files)
@@ -38,6 +40,8 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
       ],
       exclude: ["README.md"]),
 

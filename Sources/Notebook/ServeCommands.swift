@@ -51,11 +51,16 @@ enum ServeCommands {
       with {"history": [...], "k": 10}, GET /v1/similar?item=ID&k=10,
       GET /v1/explain?user=ID&item=ID, GET /v1/model, GET /metrics (Prometheus).
       port=0 picks a free port. Only 127.0.0.1 unless host= says otherwise.
+      Answers of GET /v1/recommend are kept for repeated requests (cache=N answers,
+      0 for none): the served model does not change, so a kept answer is exact.
       """,
     params: [Param("MODEL", .model)],
     options: [
       Option("port", .int(min: 0, max: 65_535), default: "8080", "the TCP port (0: any free port)"),
       Option("host", .string, default: "127.0.0.1", "the address to listen on"),
+      Option(
+        "cache", .int(min: 0, max: 10_000_000), default: "\(RecServer.defaultCacheEntries)",
+        "GET /v1/recommend answers kept for repeated requests"),
       RecommendCommands.itemsOption, RecommendCommands.columnsOption,
     ],
     examples: ["serve knn port=0"], mutates: false,
@@ -63,7 +68,8 @@ enum ServeCommands {
       let (t, _) = try RecommendCommands.trained(s, a)
       let old = s.server.current
       let server = RecServer(
-        service: t, host: a.text("host") ?? "127.0.0.1", port: a.int("port") ?? 8080, logger: quietLogger)
+        service: t, host: a.text("host") ?? "127.0.0.1", port: a.int("port") ?? 8080, logger: quietLogger,
+        cacheEntries: a.int("cache") ?? RecServer.defaultCacheEntries)
       let port: Int
       do {
         if let old { try wait { await old.stop() } }

@@ -35,6 +35,8 @@ struct APIResponder: HTTPResponder {
 
   let service: any RecommendationService
   let metrics: RequestMetrics
+  /// Answers of `GET /v1/recommend` already computed (the model does not change while served).
+  let cache: ResponseCache
   let logger: Logger
   /// Largest accepted request body in bytes; larger is 413.
   let maxBodyBytes: Int
@@ -74,10 +76,14 @@ struct APIResponder: HTTPResponder {
       let user = try query.required("user")
       let k = try query.integer("k", default: Self.defaultK, in: Self.kRange)
       let excludeSeen = try query.boolean("exclude_seen", default: true)
+      let key = ResponseCache.key(user: user, k: k, excludeSeen: excludeSeen)
+      if let bytes = cache.answer(for: key) { return Self.json(bytes: bytes) }
       let list = try Self.ask(idsFromBody: false) { () throws(ServiceError) in
         try service.recommend(user: user, k: k, excludeSeen: excludeSeen)
       }
-      return Self.json(.object(list.jsonFields.merging(["user": .string(user)]) { a, _ in a }))
+      let bytes = JSONValue.object(list.jsonFields.merging(["user": .string(user)]) { a, _ in a }).encoded()
+      cache.store(bytes, for: key)
+      return Self.json(bytes: bytes)
     case (.similar, _):
       let query = try QueryParameters(request, allowed: ["item", "k"])
       let item = try query.required("item")
@@ -102,7 +108,8 @@ struct APIResponder: HTTPResponder {
       var headers = HTTPFields()
       headers[.contentType] = "text/plain; version=0.0.4; charset=utf-8"
       return Response(
-        status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: metrics.render())))
+        status: .ok, headers: headers,
+        body: .init(byteBuffer: ByteBuffer(string: metrics.render() + cache.render())))
     }
   }
 
@@ -173,10 +180,16 @@ struct APIResponder: HTTPResponder {
   static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok, extraHeaders: HTTPFields = [:])
     -> Response
   {
+    json(bytes: value.encoded(), status: status, extraHeaders: extraHeaders)
+  }
+
+  /// A JSON response from encoded bytes.
+  static func json(bytes: [UInt8], status: HTTPResponse.Status = .ok, extraHeaders: HTTPFields = [:])
+    -> Response
+  {
     var headers = extraHeaders
     headers[.contentType] = "application/json; charset=utf-8"
-    return Response(
-      status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: value.encoded())))
+    return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
   }
 
   /// The `Allow` header a 405 must carry (RFC 9110 §15.5.6).

@@ -35,6 +35,8 @@ public final class RecServer: Sendable {
   public let shutdownGrace: Duration
   let logger: Logger
   let metrics = RequestMetrics()
+  /// Answers of `GET /v1/recommend` kept for repeated requests (`cacheEntries`; 0: none).
+  let cache: ResponseCache
 
   /// One run of the server: its service group (to shut it down) and the task running it.
   private struct Run {
@@ -59,11 +61,14 @@ public final class RecServer: Sendable {
   ///   - host: the address to bind; `127.0.0.1` (the default) keeps the service on this machine.
   ///   - port: 0 asks the system for a free port (tests, several models at once).
   ///   - logger: where request lines go (`info`) and Hummingbird's own messages.
+  ///   - cacheEntries: how many `GET /v1/recommend` answers to keep for repeated requests
+  ///     (the model does not change while served, so a kept answer is exact); 0 keeps none.
   public init(
     service: any RecommendationService, host: String = "127.0.0.1", port: Int = 8080,
     maxBodyBytes: Int = 1 << 20, shutdownGrace: Duration = .seconds(5),
-    logger: Logger = Logger(label: "recbook.serve")
+    logger: Logger = Logger(label: "recbook.serve"), cacheEntries: Int = RecServer.defaultCacheEntries
   ) {
+    self.cache = ResponseCache(capacity: cacheEntries)
     self.service = service
     self.host = host
     self.port = port
@@ -71,6 +76,9 @@ public final class RecServer: Sendable {
     self.shutdownGrace = shutdownGrace
     self.logger = logger
   }
+
+  /// Answers kept by default: every user of an ML-1M-sized model, for one `k`, in ~10 MB.
+  public static let defaultCacheEntries = 10_000
 
   /// Where the server is, what it serves and how many requests it has answered.
   public var status: ServerStatus {
@@ -185,7 +193,7 @@ public final class RecServer: Sendable {
   /// Internal so tests can drive the same application with HummingbirdTesting's clients.
   func makeApplication(onBound: @escaping @Sendable (Int) -> Void = { _ in }) -> Application<APIResponder> {
     let responder = APIResponder(
-      service: service, metrics: metrics, logger: logger, maxBodyBytes: maxBodyBytes)
+      service: service, metrics: metrics, cache: cache, logger: logger, maxBodyBytes: maxBodyBytes)
     return Application(
       responder: responder,
       configuration: .init(address: .hostname(host, port: port), serverName: "recbook"),

@@ -20,11 +20,18 @@ struct Serve: ParsableCommand {
   @ArgumentParser.Option(help: "The address to listen on.")
   var host: String = "127.0.0.1"
 
+  @ArgumentParser.Option(help: "GET /v1/recommend answers kept for repeated requests (0: none).")
+  var cache: Int = RecServer.defaultCacheEntries
+
   func validate() throws {
     guard (0...65_535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+    guard cache >= 0 else { throw ValidationError("--cache must be 0 or more") }
   }
 
   func run() throws {
+    // This process only serves: its tasks run on the event loops that own the sockets, with no
+    // thread hop per request (RecServer.runTasksOnEventLoops). First, before any task exists.
+    RecServer.runTasksOnEventLoops()
     let model: TrainedModel
     do {
       model = try TrainedModel.load(from: file)
@@ -34,7 +41,7 @@ struct Serve: ParsableCommand {
     }
     var logger = Logger(label: "recbook.serve")
     logger.logLevel = .info
-    let server = RecServer(service: model, host: host, port: port, logger: logger)
+    let server = RecServer(service: model, host: host, port: port, logger: logger, cacheEntries: cache)
     do {
       try server.run { status in
         let line =

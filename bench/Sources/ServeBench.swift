@@ -16,6 +16,7 @@ import Synchronization
 ///
 ///     recbook-bench serve [--seconds 10] [--connections 16] [--threads 2] [--items 1682]
 ///                         [--dim 64] [--k 10] [--path /v1/recommend?user=u7&k=10]
+///                         [--model als] [--cache N] [--executor nio|pool]
 ///
 /// Prints one JSON line: requests/s, p50/p90/p99 latency in ms (wrk's `--latency`), non-2xx
 /// count, socket errors. Needs `wrk` (Debian package; bench/serve_load.sh installs it).
@@ -29,6 +30,10 @@ enum ServeBench {
     let dim = BenchSupport.option("dim", in: arguments).flatMap { Int($0) } ?? 64
     let k = BenchSupport.option("k", in: arguments).flatMap { Int($0) } ?? 10
     let path = BenchSupport.option("path", in: arguments) ?? "/v1/recommend?user=u7&k=\(k)"
+    // `--executor pool` keeps the concurrency runtime's own threads (what the REPL's `serve`
+    // cell runs on); the default runs tasks on NIO's event loops, as `recbook serve FILE` does.
+    let executor = BenchSupport.option("executor", in: arguments) ?? "nio"
+    let onEventLoops = executor == "nio" && RecServer.runTasksOnEventLoops()
     guard let wrk = findWrk() else {
       print("serve: wrk not found; install it with `apt-get install -y wrk` or run bench/serve_load.sh")
       return 1
@@ -49,7 +54,11 @@ enum ServeBench {
     }
     var logger = Logger(label: "recbook.bench.serve")
     logger.logLevel = .warning  // one log line per request would measure the terminal
-    let server = RecServer(service: service, host: "127.0.0.1", port: 0, logger: logger)
+    // `--cache 0`: every request scores the catalogue (the model's cost under load).
+    let cacheEntries =
+      BenchSupport.option("cache", in: arguments).flatMap { Int($0) } ?? RecServer.defaultCacheEntries
+    let server = RecServer(
+      service: service, host: "127.0.0.1", port: 0, logger: logger, cacheEntries: cacheEntries)
     // The model's own cost per request, without HTTP, to tell it apart from the server's.
     let calls = 2000
     let modelStart = BenchSupport.now()
@@ -80,38 +89,36 @@ enum ServeBench {
       }
       script = file
     }
-    let outcome = Outcome()
-    let done = DispatchSemaphore(value: 0)
-    Task {
-      do {
-        let port = try await server.start()
-        let url = "http://127.0.0.1:\(port)\(path)"
-        let text = try runProcess(
-          wrk,
-          ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s", "--latency"]
-            + (script.map { ["-s", $0] } ?? []) + [url])
-        await server.stop()
-        outcome.result.withLock { $0 = .success(text) }
-      } catch {
-        await server.stop()
-        outcome.result.withLock { $0 = .failure(error) }
-      }
-      done.signal()
+    // The server runs in tasks; wrk runs here, on the main thread, so the load generator never
+    // occupies a thread the server's tasks may need (with `--executor nio` those are the two
+    // event loops).
+    let port: Int
+    switch blocking({ try await server.start() }) {
+    case .success(let p): port = p
+    case .failure(let error):
+      print("serve: \(error)")
+      return 1
     }
-    done.wait()
+    let url = "http://127.0.0.1:\(port)\(path)"
+    let ran = Result {
+      try runProcess(
+        wrk,
+        ["-t\(threads)", "-c\(connections)", "-d\(seconds)s", "--timeout", "5s", "--latency"]
+          + (script.map { ["-s", $0] } ?? []) + [url])
+    }
+    _ = blocking { await server.stop() }
     let text: String
-    switch outcome.result.withLock({ $0 }) {
+    switch ran {
     case .success(let t): text = t
     case .failure(let error):
       print("serve: \(error)")
       return 1
-    case nil: return 1
     }
     let report = WrkReport(text)
     let status = server.status
     print(
       "{\"bench\":\"serve\",\"path\":\"\(script == nil ? path : "/v1/recommend?user=(all users in turn)&k=\(k)")\",\"seconds\":\(seconds),\"connections\":\(connections),"
-        + "\"wrk_threads\":\(threads),\"model\":\"\(service.info.type)\",\"items\":\(service.info.items),"
+        + "\"wrk_threads\":\(threads),\"cache\":\(cacheEntries),\"executor\":\"\(onEventLoops ? "nio" : "pool")\",\"model\":\"\(service.info.type)\",\"items\":\(service.info.items),"
         + "\"dim\":\(dim),\"peak_mb\":\(CSVLoadBench.rounded(BenchSupport.peakRSSMegabytes(), 1)),"
         + "\"model_us_per_call\":\(CSVLoadBench.rounded(modelMicroseconds, 1)),"
         + "\"requests_per_s\":\(report.requestsPerSecond.map { String($0) } ?? "null"),"
@@ -146,9 +153,27 @@ enum ServeBench {
     return trained
   }
 
-  /// How the load task ended (a class: a `Mutex` cannot be captured by a closure).
-  final class Outcome: Sendable {
-    let result = Mutex<Result<String, any Error>?>(nil)
+  /// Runs `work` in a task and waits for it on the calling (main) thread.
+  static func blocking<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) -> Result<T, any Error>
+  {
+    let outcome = Outcome<T>()
+    let done = DispatchSemaphore(value: 0)
+    Task {
+      do {
+        let value = try await work()
+        outcome.result.withLock { $0 = .success(value) }
+      } catch {
+        outcome.result.withLock { $0 = .failure(error) }
+      }
+      done.signal()
+    }
+    done.wait()
+    return outcome.result.withLock { $0 } ?? .failure(ModelError("the task ended without a result"))
+  }
+
+  /// How a task ended (a class: a `Mutex` cannot be captured by a closure).
+  final class Outcome<T: Sendable>: Sendable {
+    let result = Mutex<Result<T, any Error>?>(nil)
   }
 
   static func json(_ x: Double?) -> String { x.map { String(CSVLoadBench.rounded($0, 3)) } ?? "null" }
