@@ -32,14 +32,21 @@ import Testing
   /// Display columns of a line (every character here is one column wide).
   func columns(_ line: String) -> Int { line.count }
 
-  @Test func typingCompletionHistoryInterruptAndExit() throws {
-    try #require(Tmux.available, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
-    let csv = try bigCSV()
-    let env = "HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist NO_COLOR=1 TERM=xterm"
-    try tmux.start("env \(env) \(CLI.binary)")
-    defer { tmux.kill() }
+  /// The environment of a plain REPL: a private home and history, no colour.
+  var plainEnv: String { "HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist NO_COLOR=1 TERM=xterm" }
 
+  /// Starts the REPL in tmux with `env` (and `redirect`, e.g. `2>log`) and waits for its first
+  /// prompt. The caller ends it with `tmux.kill()`.
+  func startREPL(env: String? = nil, redirect: String = "") throws {
+    try #require(Tmux.available, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
+    try tmux.start("env \(env ?? plainEnv) \(CLI.binary)\(redirect.isEmpty ? "" : " " + redirect)")
     _ = try tmux.waitFor(10, "the first prompt") { $0.contains("recbook>") }
+  }
+
+  @Test func typingCompletionHistoryInterruptAndExit() throws {
+    let csv = try bigCSV()
+    try startREPL()
+    defer { tmux.kill() }
 
     // A cell, typed.
     try tmux.keys("'load events from sample:shop' Enter")
@@ -98,16 +105,13 @@ import Testing
   /// with its two lines), and replays with `recbook run --check`, though the terminal is 120
   /// columns wide and the screen showed the plot at that width.
   @Test func aColouredSessionSavesNotebooksThatReplay() throws {
-    try #require(Tmux.available, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
     let saved = home.appendingPathComponent("saved.recbook").path
     let autosave = home.appendingPathComponent("auto.recbook").path
     let env =
       "-u NO_COLOR HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist RECBOOK_AUTOSAVE=\(autosave) "
       + "TERM=xterm-256color"
-    try tmux.start("env \(env) \(CLI.binary)")
+    try startREPL(env: env)
     defer { tmux.kill() }
-
-    _ = try tmux.waitFor(10, "the first prompt") { $0.contains("recbook>") }
     #expect(try tmux.rows(escapes: true).contains("\u{1B}["), "the prompt should be coloured")
     try tmux.keys("'load ev from sample:shop users=30 items=20 events=200' Enter")
     _ = try tmux.waitFor(30, "the load") { $0.contains("ev: 200 rows x 7 columns") }
@@ -151,11 +155,8 @@ import Testing
   /// The terminal resized at the prompt: the next cell renders at the new width. Narrower
   /// than 20 columns, tables, plots and errors are still readable.
   @Test func cellsFollowTheTerminalsWidthDownToNarrow() throws {
-    try #require(Tmux.available, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
-    let env = "HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist NO_COLOR=1 TERM=xterm"
-    try tmux.start("env \(env) \(CLI.binary)")
+    try startREPL()
     defer { tmux.kill() }
-    _ = try tmux.waitFor(10, "the first prompt") { $0.contains("recbook>") }
     try tmux.keys("'load ev from sample:shop users=30 items=20 events=200' Enter")
     _ = try tmux.waitFor(30, "the load") { $0.contains("ev: 200 rows x 7 columns") }
 
@@ -195,14 +196,11 @@ import Testing
   /// Progress is drawn in place only on a terminal: with standard error redirected to a file,
   /// nothing is redrawn there; on a terminal resized to 50 columns, the line fits them.
   @Test func progressOnlyOnATerminalAndAtItsWidth() throws {
-    try #require(Tmux.available, "tmux is needed for the pseudo-terminal test (scripts/setup installs it)")
     let csv = try bigCSV()
     let log = home.appendingPathComponent("stderr.log").path
-    let env = "HOME=\(home.path) RECBOOK_HISTORY=\(home.path)/hist NO_COLOR=1 TERM=xterm"
 
     // `recbook 2>log` at a terminal.
-    try tmux.start("env \(env) \(CLI.binary) 2>\(log)")
-    _ = try tmux.waitFor(10, "the first prompt") { $0.contains("recbook>") }
+    try startREPL(redirect: "2>\(log)")
     try tmux.keys("'load big from \(csv)' Enter")
     _ = try tmux.waitFor(120, "the load") { $0.contains("big: 1,500,000 rows x 4 columns") }
     try tmux.keys("C-d")
@@ -217,9 +215,8 @@ import Testing
     // At a terminal narrowed to 50 columns: a progress line that fits shows the label and the
     // percentage on one row (a line drawn for 120 columns wraps them apart). The load takes
     // about half a second in a debug build, so it is tried a few times.
-    try tmux.start("env \(env) \(CLI.binary)")
+    try startREPL()
     defer { tmux.kill() }
-    _ = try tmux.waitFor(10, "the first prompt") { $0.contains("recbook>") }
     try tmux.resize(width: 50)
     var seen = false
     var attempts = 0
