@@ -106,7 +106,10 @@ enum EvalCommands {
       }
       let seed = a.int("seed").map { UInt64($0) } ?? s.seed
       let validation: SplitMethod? = a.text("validation") == "loo" ? .leaveOneOut : nil
-      var result = try eval(a.span("NAME")) { () throws(EvalError) in
+      // What the split cannot do comes from how it was asked (a cut that leaves train empty, a
+      // ratio that leaves a user nothing): the caret goes under that option when it was given.
+      let asked = ["cut", "quantile", "ratio", "k", "method"].lazy.compactMap { a.span($0) }.first
+      var result = try eval(asked ?? a.span("NAME")) { () throws(EvalError) in
         try Splitter.split(data, method: method, seed: seed, validation: validation, name: name)
       }
       // Leakage: statistics computed on the whole table before the split see the test rows.
