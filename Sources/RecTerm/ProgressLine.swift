@@ -2,8 +2,8 @@
 ///
 ///     fit neumf ▕████▌     ▏ 45% 12,345/27,000 3.2k/s ETA 0:04 loss=0.3412
 ///
-/// The executable redraws it in place on a TTY (throttled by ``ProgressThrottle``)
-/// and prints ``summary(label:done:total:elapsed:fields:style:)`` once elsewhere.
+/// The executable redraws it in place on a TTY (``ProgressRedraw``); elsewhere nothing
+/// is drawn and the cell's output carries its one summary line.
 /// Nothing here reads a clock or writes to the terminal.
 public enum ProgressLine {
   /// Widest the bar grows on wide terminals, and narrowest it is drawn at all.
@@ -84,25 +84,5 @@ public enum ProgressLine {
     }
     let filled = Int((f * Double(n)).rounded(.down))
     return "[" + String(repeating: "#", count: filled) + String(repeating: " ", count: n - filled) + "]"
-  }
-
-  /// The one-line summary printed when output is not a TTY, or when work ends:
-  /// `fit neumf: 27,000 in 8.4 s (3.2k/s) loss=0.3412`; work stopped early reads
-  /// `fit neumf: 12,345 of 27,000 (45%) in 8.4 s (1.5k/s)`.
-  public static func summary(
-    label: String, done: Int, total: Int?, elapsed: Double, fields: [(String, String)] = [],
-    style: RenderStyle = RenderStyle()
-  ) -> String {
-    let done = max(0, done)
-    let seconds = elapsed.isFinite && elapsed > 0 ? elapsed : 0
-    var text = TextWidth.sanitized(label, replacement: "?") + ": " + NumberFormat.integer(done)
-    if let total, done < total {
-      let fraction = total > 0 ? Double(done) / Double(total) : 1
-      text += " of \(NumberFormat.integer(total)) (\(Int((fraction * 100).rounded(.down)))%)"
-    }
-    text += " in " + NumberFormat.duration(seconds: seconds)
-    if seconds > 0 { text += " (" + NumberFormat.compact(Double(done) / seconds) + "/s)" }
-    for (key, value) in fields { text += " " + TextWidth.sanitized("\(key)=\(value)", replacement: "?") }
-    return style.fit(text)
   }
 }

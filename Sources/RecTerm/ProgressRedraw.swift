@@ -4,7 +4,8 @@
 /// stream is a terminal, and at each report passes the time and the style, whose width
 /// it should measure then, so a terminal resized during the work gets lines that fit.
 /// Nothing is ever drawn on a stream that is not a terminal (a log file would fill
-/// with `\r` redraws); there the caller prints ``ProgressLine/summary`` instead.
+/// with `\r` redraws); there the cell's own output carries its one summary line
+/// (`#~ fit in 8.4 s (3,214 examples/s)`).
 public struct ProgressRedraw: Sendable {
   /// Whether the stream is a terminal; when not, nothing is drawn.
   public let terminal: Bool

@@ -23,13 +23,15 @@ import Testing
   }
 
   static let leak = "leakage:"
+  /// A small shop sample every test starts from.
+  static let shop = "load ev from sample:shop users=60 items=30 events=800"
 
   @Test func aFeatureFromAllRowsIsALeakAtSplitAndAtEveryEvaluation() {
     var r = Runner()
     let split = Self.run(
       &r,
       [
-        "load ev from sample:shop users=60 items=30 events=800", "feature ev.activity = count(user)",
+        Self.shop, "feature ev.activity = count(user)",
         "split s from ev",
       ])
     #expect(
@@ -45,7 +47,7 @@ import Testing
     let out = Self.run(
       &r,
       [
-        "load ev from sample:shop users=60 items=30 events=800", "feature ev.hour = hour(ts)",
+        Self.shop, "feature ev.hour = hour(ts)",
         "normalize ev.rating method=log1p", "split s from ev", "model p = pop", "fit p on s",
         "evaluate p on s",
       ])
@@ -60,7 +62,7 @@ import Testing
     Self.run(
       &r,
       [
-        "load ev from sample:shop users=60 items=30 events=800", "split s from ev", "model p = pop",
+        Self.shop, "split s from ev", "model p = pop",
         "fit p on s",
       ])
     let at5 = Self.run(&r, ["evaluate p on s metrics=ndcg@5,hr@5"])
@@ -91,7 +93,7 @@ import Testing
     let out = Self.run(
       &r,
       [
-        "load ev from sample:shop users=60 items=30 events=800", "dedupe ev by=user,item",
+        Self.shop, "dedupe ev by=user,item",
         "kcore ev min-user=2 min-item=2", "split s from ev seed=7", "model p = pop", "fit p on s",
         "evaluate p on s",
       ])
@@ -121,7 +123,7 @@ import Testing
     let out = Self.run(
       &r,
       [
-        "load ev from sample:shop users=60 items=30 events=800",
+        Self.shop,
         "split s from ev method=temporal cut=2026-02-01",
       ])
     #expect(out.first?.contains("temporal cut at 1769904000") == true, "\(out.first ?? "")")

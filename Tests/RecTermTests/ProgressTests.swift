@@ -2,8 +2,7 @@ import RecData
 import RecTerm
 import Testing
 
-/// The progress line's parts, its fitting to the width, the summary line, and the
-/// redraw throttle.
+/// The progress line's parts, its fitting to the width, and the redraw throttle.
 struct ProgressTests {
   /// 12,345 of 27,000 at exactly 3,200 per second.
   static let elapsed = 12_345.0 / 3200
@@ -71,9 +70,6 @@ struct ProgressTests {
           label: "fit 千と千尋 model", done: 12_345, total: 27_000, elapsed: Self.elapsed,
           fields: [("loss", "0.3412"), ("hr@10", "0.61")], style: style)
         #expect(TextWidth.of(line) <= width)
-        let summary = ProgressLine.summary(
-          label: "fit neumf", done: 27_000, total: 27_000, elapsed: 8.4, fields: Self.fields, style: style)
-        #expect(TextWidth.of(summary) <= width)
       }
     }
   }
@@ -85,19 +81,6 @@ struct ProgressTests {
       label: "fit", done: 3, total: 10, elapsed: 1, style: RenderStyle(width: 60, color: true))
     #expect(colored != plain)
     #expect(TextWidth.strippingEscapes(colored) == plain)
-  }
-
-  @Test func summaries() {
-    let done = ProgressLine.summary(
-      label: "fit neumf", done: 27_000, total: 27_000, elapsed: 8.4, fields: Self.fields, style: RenderStyle()
-    )
-    // 27,000 / 8.4 = 3,214 per second.
-    #expect(done == "fit neumf: 27,000 in 8.4 s (3.2k/s) loss=0.3412")
-    let stopped = ProgressLine.summary(
-      label: "fit neumf", done: 12_345, total: 27_000, elapsed: Self.elapsed, style: RenderStyle())
-    #expect(stopped == "fit neumf: 12,345 of 27,000 (45%) in 3.9 s (3.2k/s)")
-    let instant = ProgressLine.summary(label: "load", done: 10, total: nil, elapsed: 0, style: RenderStyle())
-    #expect(instant == "load: 10 in 0 s")
   }
 
   @Test func throttleDrawsAtMostTenPerSecond() {
